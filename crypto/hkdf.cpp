@@ -1,0 +1,50 @@
+#include "crypto/hkdf.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+#include "crypto/secure.h"
+
+namespace crypto {
+
+void hmac_sha256(ConstBytes key, std::initializer_list<ConstBytes> msg_parts,
+                 std::span<uint8_t, kSha256Len> out) {
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, key.data(), key.size());
+  for (ConstBytes p : msg_parts) crypto_auth_hmacsha256_update(&st, p.data(), p.size());
+  crypto_auth_hmacsha256_final(&st, out.data());
+  sodium_memzero(&st, sizeof st);
+}
+
+void hkdf_extract(ConstBytes salt, std::initializer_list<ConstBytes> ikm_parts,
+                  std::span<uint8_t, kSha256Len> prk) {
+  // RFC 5869 §2.2: PRK = HMAC-Hash(salt, IKM).
+  hmac_sha256(salt, ikm_parts, prk);
+}
+
+proto::Status hkdf_expand(ConstBytes prk, std::initializer_list<ConstBytes> info_parts,
+                          std::span<uint8_t> out) {
+  if (out.size() > kHkdfMaxOutput) return proto::fail(proto::Errc::InvalidArgument, "HKDF output too long");
+  if (prk.size() < kSha256Len) return proto::fail(proto::Errc::InvalidArgument, "HKDF PRK too short");
+  // RFC 5869 §2.3: T(n) = HMAC(PRK, T(n-1) | info | n), n a single byte from 1.
+  uint8_t t[kSha256Len];
+  size_t t_len = 0, done = 0;
+  for (uint8_t n = 1; done < out.size(); ++n) {
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, prk.data(), prk.size());
+    crypto_auth_hmacsha256_update(&st, t, t_len);
+    for (ConstBytes p : info_parts) crypto_auth_hmacsha256_update(&st, p.data(), p.size());
+    crypto_auth_hmacsha256_update(&st, &n, 1);
+    crypto_auth_hmacsha256_final(&st, t);
+    sodium_memzero(&st, sizeof st);
+    t_len = kSha256Len;
+    size_t take = std::min(kSha256Len, out.size() - done);
+    std::copy_n(t, take, out.begin() + done);
+    done += take;
+  }
+  secure_erase(t);
+  return {};
+}
+
+}  // namespace crypto

@@ -1,0 +1,26 @@
+#include "proto/common/result.h"
+
+namespace proto {
+
+const char* errc_name(Errc code) {
+  switch (code) {
+    case Errc::Truncated: return "truncated";
+    case Errc::TooLong: return "too long";
+    case Errc::BadValue: return "bad value";
+    case Errc::BadEnoOption: return "malformed ENO option";
+    case Errc::BadMagic: return "bad magic";
+    case Errc::BadMessageLength: return "bad message length";
+    case Errc::NoCommonAead: return "no common AEAD";
+    case Errc::AeadNotOffered: return "AEAD not offered";
+    case Errc::InvalidPublicKey: return "invalid public key";
+    case Errc::AuthFailed: return "authentication failed";
+    case Errc::FinWithoutFinp: return "FIN without FINp";
+    case Errc::DataAfterFinp: return "data after FINp";
+    case Errc::CryptoFailure: return "crypto library failure";
+    case Errc::InvalidArgument: return "invalid argument";
+    case Errc::InvalidState: return "invalid state";
+  }
+  return "unknown";
+}
+
+}  // namespace proto

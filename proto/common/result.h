@@ -1,0 +1,49 @@
+// Typed errors for every parser and state machine in proto/ (and crypto/).
+// Errors carry a code and a static description: no allocation on the error path,
+// so a flood of malformed input costs nothing but a counter.
+#pragma once
+
+#include <cstdint>
+#include <tl/expected.hpp>
+
+namespace proto {
+
+enum class Errc : uint8_t {
+  // Generic codec failures.
+  Truncated,         // input ends before a field it must contain
+  TooLong,           // input exceeds a protocol or local limit
+  BadValue,          // a field holds a value the spec forbids
+  // TCP-ENO (RFC 8547).
+  BadEnoOption,      // malformed SYN-form option: ignore it and disable ENO (ENO §4.4)
+  // tcpcrypt (RFC 8548).
+  BadMagic,          // Init1/Init2 magic mismatch
+  BadMessageLength,  // message_len too small or over the local limit
+  NoCommonAead,      // B found no acceptable AEAD in Init1
+  AeadNotOffered,    // A got an Init2 sym_cipher it did not offer (TC-7)
+  InvalidPublicKey,  // peer key failed validation (TC-6, TC-43, TC-44)
+  AuthFailed,        // AEAD open failed or the frame is unparsable (TC-30)
+  FinWithoutFinp,    // TCP FIN without an authenticated FINp frame (TC-33)
+  DataAfterFinp,     // stream bytes after the FINp frame
+  // Crypto back-end failures (library error, out of memory).
+  CryptoFailure,
+  // API misuse.
+  InvalidArgument,
+  InvalidState,
+};
+
+struct Error {
+  Errc code;
+  const char* detail;  // static string, never owned
+};
+
+template <class T>
+using Result = tl::expected<T, Error>;
+using Status = tl::expected<void, Error>;
+
+inline tl::unexpected<Error> fail(Errc code, const char* detail) {
+  return tl::unexpected<Error>(Error{code, detail});
+}
+
+const char* errc_name(Errc code);
+
+}  // namespace proto
