@@ -5,11 +5,13 @@
 #include <algorithm>
 
 #include "crypto/secure.h"
+#include "crypto/sodium_init.h"
 
 namespace crypto {
 
 void hmac_sha256(ConstBytes key, std::initializer_list<ConstBytes> msg_parts,
                  std::span<uint8_t, kSha256Len> out) {
+  sodium_ready();  // libsodium's rule: initialise before any other call
   crypto_auth_hmacsha256_state st;
   crypto_auth_hmacsha256_init(&st, key.data(), key.size());
   for (ConstBytes p : msg_parts) crypto_auth_hmacsha256_update(&st, p.data(), p.size());
@@ -27,6 +29,7 @@ proto::Status hkdf_expand(ConstBytes prk, std::initializer_list<ConstBytes> info
                           std::span<uint8_t> out) {
   if (out.size() > kHkdfMaxOutput) return proto::fail(proto::Errc::InvalidArgument, "HKDF output too long");
   if (prk.size() < kSha256Len) return proto::fail(proto::Errc::InvalidArgument, "HKDF PRK too short");
+  sodium_ready();
   // RFC 5869 §2.3: T(n) = HMAC(PRK, T(n-1) | info | n), n a single byte from 1.
   uint8_t t[kSha256Len];
   size_t t_len = 0, done = 0;
