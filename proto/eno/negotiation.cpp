@@ -19,6 +19,7 @@ const char* disable_reason_name(DisableReason reason) {
     case DisableReason::NoValidTep: return "no valid TEP";
     case DisableReason::SynOptionChanged: return "peer SYN option changed";
     case DisableReason::OptionTooLong: return "ENO option does not fit";
+    case DisableReason::InvalidLocalOption: return "local ENO option invalid";
   }
   return "unknown";
 }

@@ -29,6 +29,7 @@ enum class DisableReason : uint8_t {
   NoValidTep,          // no TEP valid for both (§4.5, §4.6 rule 2)
   SynOptionChanged,    // the peer's SYN-form option changed between its SYNs (§4.6, ENO-15)
   OptionTooLong,       // the local option does not fit the option budget
+  InvalidLocalOption,  // the local offer or TEP reply cannot be encoded (bad suboption)
 };
 const char* disable_reason_name(DisableReason reason);
 

@@ -6,18 +6,31 @@
 
 namespace proto::eno {
 
+namespace {
+DisableReason encode_failure(const Error& e) {
+  return e.code == Errc::TooLong ? DisableReason::OptionTooLong : DisableReason::InvalidLocalOption;
+}
+}  // namespace
+
 Negotiator::Negotiator(Opener opener, NegotiatorConfig config, TepPolicy& policy)
     : opener_(opener), config_(std::move(config)), policy_(policy) {
   const bool b = opener_ == Opener::Passive || config_.passive_role_bit;  // ENO-4
   local_global_ = uint8_t((b ? kGlobalB : 0) | (config_.app_aware ? kGlobalA : 0));
-  if (!config_.enabled) return disable(DisableReason::ConfiguredOff);
-  if (!config_.randomness_ready) return disable(DisableReason::NoRandomness);  // ENO-28
-  if (opener_ == Opener::Passive) return;  // the SYN-ACK option depends on the SYN
-  // An active opener with the defaults omits the global suboption (implicit 0x00, §4.2).
+  if (!config_.enabled) {
+    disable(DisableReason::ConfiguredOff);
+  } else if (!config_.randomness_ready) {
+    disable(DisableReason::NoRandomness);  // ENO-28
+  } else if (opener_ == Opener::Active) {
+    build_active_option();  // a passive opener's option depends on the SYN it receives
+  }
+}
+
+void Negotiator::build_active_option() {
+  // With the defaults the global suboption is omitted (implicit 0x00, §4.2).
   const std::optional<uint8_t> global =
       local_global_ == kImplicitGlobal ? std::nullopt : std::optional<uint8_t>(local_global_);
   auto option = encode_syn_option(global, config_.offer, config_.option_budget);
-  if (!option) return disable(DisableReason::OptionTooLong);
+  if (!option) return disable(encode_failure(option.error()));
   local_syn_ = std::move(*option);
 }
 
@@ -95,7 +108,7 @@ bool Negotiator::build_passive_reply(const SynOption& peer) {
   }
   auto option = encode_syn_option(local_global_, reply, config_.option_budget);
   if (!option) {
-    disable(DisableReason::OptionTooLong);
+    disable(encode_failure(option.error()));
     return false;
   }
   local_syn_ = std::move(*option);

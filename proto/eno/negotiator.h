@@ -93,6 +93,7 @@ class Negotiator {
   static constexpr bool syn_data_allowed() { return false; }
 
  private:
+  void build_active_option();
   void on_peer_syn(SegmentFlags flags, ByteView option);
   bool build_passive_reply(const SynOption& peer);
   void conclude(const SynOption& peer);
