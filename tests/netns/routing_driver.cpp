@@ -191,23 +191,31 @@ Bytes encode(const Endpoint& src, const Endpoint& dst, uint32_t seq, uint32_t ac
   return pkt;
 }
 
-// Reads TUN packets until one matches, for at most kWaitMs.
+// Headroom in front of each packet, as the offload code will use for a virtio-net header.
+constexpr size_t kHeadroom = 10;
+
+// Reads TUN packets (through the batch interface) until one matches, for at most kWaitMs.
 std::optional<Seg> await_segment(tund::tun::TunDevice& tun, const std::function<bool(const Seg&)>& match) {
-  Bytes buf(tund::tun::kMaxPacketLen);
+  Bytes buf(kHeadroom + tund::tun::kMaxPacketLen);
+  const proto::MutByteView bufs[1] = {buf};
+  size_t sizes[1] = {0};
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitMs);
   for (;;) {
     int left = int(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count());
     pollfd p{tun.fd(), POLLIN, 0};
     if (left <= 0 || poll(&p, 1, left) <= 0) return std::nullopt;
-    auto n = tun.read(buf);
+    auto n = tun.read_batch(bufs, sizes, kHeadroom);
     if (!n || *n == 0) continue;
-    if (auto s = decode(ByteView(buf).first(*n)); s && match(*s)) return s;
+    if (auto s = decode(ByteView(buf).subspan(kHeadroom, sizes[0])); s && match(*s)) return s;
   }
 }
 
 void write_packet(tund::tun::TunDevice& tun, const Bytes& pkt, const char* what) {
-  auto s = tun.write(pkt);
-  check(s.has_value(), std::string("write ") + what + " into the TUN" + (s ? "" : ": " + s.error().message()));
+  Bytes framed(kHeadroom, 0);
+  framed.insert(framed.end(), pkt.begin(), pkt.end());
+  const ByteView bufs[1] = {framed};
+  auto n = tun.write_batch(bufs, kHeadroom);
+  check(n && *n == 1, std::string("write ") + what + " into the TUN" + (n ? "" : ": " + n.error().message()));
 }
 
 // Passive open through a listener rule: the peer's kernel connects to host:port.

@@ -106,12 +106,6 @@ Rule Routing::local_rule(Family family, uint32_t priority, uint8_t protocol) con
   return r;
 }
 
-SysResult<bool> Routing::has_rule(const Rule& wanted) {
-  std::vector<Rule> rules;
-  if (auto s = dump_rules(nl_, wanted.family, rules); !s) return tl::unexpected(s.error());
-  return std::find(rules.begin(), rules.end(), wanted) != rules.end();
-}
-
 SysStatus Routing::delete_tagged_rules(Family family) {
   std::vector<Rule> rules;
   if (auto s = dump_rules(nl_, family, rules); !s) return s;

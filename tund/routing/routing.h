@@ -90,7 +90,6 @@ class Routing {
   SysStatus apply_sysctls();
   SysStatus move_local_rule(proto::ip::Family family);
   SysStatus restore_local_rule(proto::ip::Family family);
-  SysResult<bool> has_rule(const Rule& rule);
   SysStatus delete_tagged_rules(proto::ip::Family family);
 
   RoutingConfig config_;
