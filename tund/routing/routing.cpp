@@ -173,6 +173,8 @@ SysStatus Routing::apply_sysctls() {
   auto reserved = read_sysctl(key);
   if (!reserved) return tl::unexpected(reserved.error());
   std::string range = std::to_string(config_.ephemeral.first) + "-" + std::to_string(config_.ephemeral.last);
+  // Already reserved (e.g. left by a crashed run): leave it, and leave it at teardown too.
+  if (("," + *reserved + ",").find("," + range + ",") != std::string::npos) return {};
   return sysctls_.set(key, reserved->empty() ? range : *reserved + "," + range);
 }
 
