@@ -351,6 +351,10 @@ int run_test(const Options& o) {
     check_installed(v4, v6);
     auto shadow = routing->rules_shadowing_local();
     check(shadow && shadow->empty(), "no foreign rule shadows the moved local rule");
+    run("ip -6 rule add pref 500 lookup 200");  // like a VPN client's catch-all rule (§3.3)
+    shadow = routing->rules_shadowing_local();
+    check(shadow && shadow->size() == 1 && shadow->front().priority == 500, "a foreign catch-all rule before local is reported");
+    run("ip -6 rule del pref 500 lookup 200");
     check(!routing->add_listener(45000).has_value(), "a listener port inside the ephemeral range is refused");
     s = routing->add_listener(9090);
     check(s.has_value(), "add_listener(9090)");
