@@ -150,6 +150,17 @@ TEST(Session, FreshEveryTepAndAead) {  // TC-45, TC-46, TC-8
   }
 }
 
+TEST(Session, FreshEphemeralKeyAndNoncePerConnection) {  // TC-5, TC-48
+  crypto::DeterministicRandom rng(3);
+  Side a1 = fresh(Role::A, kTepX25519, rng);
+  Side a2 = fresh(Role::A, kTepX25519, rng);
+  auto i1 = parse_init1(kTepX25519, a1.s.poll_stream_bytes()->bytes);
+  auto i2 = parse_init1(kTepX25519, a2.s.poll_stream_bytes()->bytes);
+  ASSERT_TRUE(i1 && i2);
+  EXPECT_NE(i1->pub, i2->pub);
+  EXPECT_NE(i1->n_a, i2->n_a);
+}
+
 TEST(Session, InitSplitIntoSingleBytes) {  // TC-4
   crypto::DeterministicRandom ra(1), rb(2);
   Side a = fresh(Role::A, kTepP521, ra);
