@@ -2,20 +2,25 @@
 
 #include <sodium.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "crypto/secure.h"
+#include "crypto/sodium_init.h"
 
 namespace crypto {
 
 bool system_random_ready() {
-  // sodium_init() returns -1 only when no seeded generator is available; on Linux
-  // it waits for getrandom() to be initialised.
-  return sodium_init() >= 0;
+  // sodium_init() fails only when no seeded generator is available; on Linux it waits
+  // for getrandom() to be initialised.
+  return sodium_ready();
 }
 
 void SystemRandom::fill(std::span<uint8_t> out) {
   if (out.empty()) return;
+  // A process that cannot reach the OS CSPRNG must not carry on with predictable keys:
+  // there is no error channel here, so stop (TC-49).
+  if (!sodium_ready()) std::abort();
   randombytes_buf(out.data(), out.size());
 }
 
@@ -26,6 +31,7 @@ DeterministicRandom::DeterministicRandom(uint64_t seed) {
 
 void DeterministicRandom::fill(std::span<uint8_t> out) {
   if (out.empty()) return;
+  sodium_ready();  // selects the ChaCha20 implementation; the output is the same either way
   // Each call draws a fresh ChaCha20 stream keyed by seed and a call counter, so the
   // output depends only on the seed and the sequence of request sizes.
   uint8_t key[randombytes_SEEDBYTES];

@@ -4,6 +4,10 @@
 
 namespace crypto {
 
+// sodium_memzero, sodium_memcmp and sodium_is_zero are plain memory routines with no
+// library state, so they are safe before sodium_init() (secure_erase runs in destructors,
+// possibly during static destruction).
+
 void secure_erase(std::span<uint8_t> bytes) {
   if (!bytes.empty()) sodium_memzero(bytes.data(), bytes.size());
 }

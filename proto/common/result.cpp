@@ -16,6 +16,10 @@ const char* errc_name(Errc code) {
     case Errc::AuthFailed: return "authentication failed";
     case Errc::FinWithoutFinp: return "FIN without FINp";
     case Errc::DataAfterFinp: return "data after FINp";
+    case Errc::BadIpVersion: return "bad IP version";
+    case Errc::BadIpChecksum: return "bad IPv4 header checksum";
+    case Errc::IpFragment: return "IP fragment";
+    case Errc::NotTcp: return "not TCP";
     case Errc::CryptoFailure: return "crypto library failure";
     case Errc::InvalidArgument: return "invalid argument";
     case Errc::InvalidState: return "invalid state";

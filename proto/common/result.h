@@ -24,6 +24,11 @@ enum class Errc : uint8_t {
   AuthFailed,        // AEAD open failed or the frame is unparsable (TC-30)
   FinWithoutFinp,    // TCP FIN without an authenticated FINp frame (TC-33)
   DataAfterFinp,     // stream bytes after the FINp frame
+  // IP (proto/ip).
+  BadIpVersion,      // version nibble is neither 4 nor 6, or not the one asked for
+  BadIpChecksum,     // IPv4 header checksum mismatch
+  IpFragment,        // a fragment: tund does not reassemble (the kernel would have, for it)
+  NotTcp,            // the upper-layer protocol is not TCP (or is hidden, e.g. by ESP)
   // Crypto back-end failures (library error, out of memory).
   CryptoFailure,
   // API misuse.
