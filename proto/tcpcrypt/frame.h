@@ -54,9 +54,12 @@ struct OpenedFrame {
 };
 
 inline size_t max_frame_data(bool urgent) { return urgent ? kMaxFrameDataUrgent : kMaxFrameData; }
+// Where the data sits in a sealed frame (after control, clen, flags, [urgent]): a caller
+// that writes its data there first saves FrameKey::seal a copy.
+inline size_t frame_data_offset(bool urgent) { return kFrameHeaderLen + 1 + (urgent ? 2 : 0); }
 // 3 + clen for a frame carrying data_len bytes.
 inline size_t frame_len(size_t data_len, bool urgent) {
-  return kFrameHeaderLen + 1 + (urgent ? 2 : 0) + data_len + kFrameTagLen;
+  return frame_data_offset(urgent) + data_len + kFrameTagLen;
 }
 // Frame ID = (ae_nonce_len - 8) zero bytes | be64(offset) (§4.2.3); N = frame ID XOR NR.
 FrameNonce frame_id(uint64_t offset);

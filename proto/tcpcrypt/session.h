@@ -125,6 +125,7 @@ class Session {
   Status process_init2();
   Status process_frames();
   Status answer_rekey();
+  Status send_rekey_frame();
   Status seal_app(ByteView data, bool fin);
   Error abort(Error e);
   Status check_usable() const;
