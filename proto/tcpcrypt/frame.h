@@ -161,6 +161,12 @@ class FrameOpener {
   uint64_t generation_ = 0;
 };
 
+// TC-35: after a rekey = 1 frame from the peer, a host whose remote generation now exceeds
+// its local one must raise its own and, unless its FINp is out, send a rekey frame at once.
+inline bool must_answer_rekey(const FrameOpener& peer, const FrameSealer& own) {
+  return peer.generation() > own.generation() && !own.fin_sealed();
+}
+
 // mk[j+1] and its FrameKey for one direction (shared by sealer and opener).
 struct NextGeneration {
   crypto::SecretBytes mk;

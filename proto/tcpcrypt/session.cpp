@@ -234,8 +234,7 @@ Status Session::process_frames() {
 // TC-35: the remote generation went up; if it now exceeds ours, raise ours at once and,
 // unless our FINp is already out, send a rekey frame (empty) at once.
 Status Session::answer_rekey() {
-  if (opener_->generation() <= sealer_->generation() || sealer_->fin_sealed()) return {};
-  return send_rekey_frame();
+  return must_answer_rekey(*opener_, *sealer_) ? send_rekey_frame() : Status{};
 }
 
 Status Session::send_rekey_frame() {
