@@ -66,13 +66,9 @@ Status FrameKey::seal(uint64_t offset, const FrameFields& f, ByteView data, MutB
   store_be16(out, 1, uint16_t(clen));
   MutByteView plain = out.subspan(kFrameHeaderLen, clen - kFrameTagLen);
   plain[0] = uint8_t(flags_byte(f) | (reserved.fres & kFresMask));
-  size_t data_at = 1;
-  if (urg) {
-    store_be16(plain, 1, *f.urgent);  // interpretation 3: big-endian
-    data_at = 3;
-  }
-  if (!data.empty() && data.data() != plain.data() + data_at)
-    std::memmove(plain.data() + data_at, data.data(), data.size());
+  if (urg) store_be16(plain, 1, *f.urgent);  // interpretation 3: big-endian
+  uint8_t* data_at = out.data() + frame_data_offset(urg);
+  if (!data.empty() && data.data() != data_at) std::memmove(data_at, data.data(), data.size());
   FrameNonce n = frame_nonce(nr_, offset);
   return aead_.seal(n, out.first(kFrameHeaderLen), plain, out.subspan(kFrameHeaderLen));
 }

@@ -54,9 +54,12 @@ struct OpenedFrame {
 };
 
 inline size_t max_frame_data(bool urgent) { return urgent ? kMaxFrameDataUrgent : kMaxFrameData; }
+// Where the data sits in a sealed frame (after control, clen, flags, [urgent]): a caller
+// that writes its data there first saves FrameKey::seal a copy.
+inline size_t frame_data_offset(bool urgent) { return kFrameHeaderLen + 1 + (urgent ? 2 : 0); }
 // 3 + clen for a frame carrying data_len bytes.
 inline size_t frame_len(size_t data_len, bool urgent) {
-  return kFrameHeaderLen + 1 + (urgent ? 2 : 0) + data_len + kFrameTagLen;
+  return frame_data_offset(urgent) + data_len + kFrameTagLen;
 }
 // Frame ID = (ae_nonce_len - 8) zero bytes | be64(offset) (§4.2.3); N = frame ID XOR NR.
 FrameNonce frame_id(uint64_t offset);
@@ -157,6 +160,12 @@ class FrameOpener {
   uint64_t offset_;
   uint64_t generation_ = 0;
 };
+
+// TC-35: after a rekey = 1 frame from the peer, a host whose remote generation now exceeds
+// its local one must raise its own and, unless its FINp is out, send a rekey frame at once.
+inline bool must_answer_rekey(const FrameOpener& peer, const FrameSealer& own) {
+  return peer.generation() > own.generation() && !own.fin_sealed();
+}
 
 // mk[j+1] and its FrameKey for one direction (shared by sealer and opener).
 struct NextGeneration {

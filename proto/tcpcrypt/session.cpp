@@ -234,7 +234,10 @@ Status Session::process_frames() {
 // TC-35: the remote generation went up; if it now exceeds ours, raise ours at once and,
 // unless our FINp is already out, send a rekey frame (empty) at once.
 Status Session::answer_rekey() {
-  if (opener_->generation() <= sealer_->generation() || sealer_->fin_sealed()) return {};
+  return must_answer_rekey(*opener_, *sealer_) ? send_rekey_frame() : Status{};
+}
+
+Status Session::send_rekey_frame() {
   if (auto ok = sealer_->raise_generation(); !ok) return ok;
   StreamChunk chunk;
   if (auto ok = sealer_->seal({}, false, std::nullopt, chunk.bytes); !ok) return ok;
@@ -281,12 +284,7 @@ Status Session::request_rekey() {
   if (sealer_->fin_sealed()) return fail(Errc::InvalidState, "FINp already sent");
   if (sealer_->generation() > opener_->generation())  // TC-36
     return fail(Errc::InvalidState, "previous rekey not answered");
-  if (auto ok = sealer_->raise_generation(); !ok) return ok;
-  StreamChunk chunk;
-  if (auto ok = sealer_->seal({}, false, std::nullopt, chunk.bytes); !ok)
-    return tl::unexpected(abort(ok.error()));
-  chunk.push = true;
-  out_.push_back(std::move(chunk));
+  if (auto ok = send_rekey_frame(); !ok) return tl::unexpected(abort(ok.error()));
   return {};
 }
 

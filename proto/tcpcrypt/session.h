@@ -76,7 +76,11 @@ struct StreamChunk {
 
 class Session {
  public:
+  // Draws the ephemeral key and nonce from rng (fresh sessions only; rng is not kept).
+  // InvalidArgument for a non-tcpcrypt TEP, an empty AEAD list, or a cached secret whose
+  // TEP differs from start.tep_byte. A queues Init1 at once.
   static Result<Session> create(SessionStart start, SessionConfig cfg, crypto::RandomSource& rng);
+  // Same with a given ephemeral key and nonce (ignored when start.resumed is set).
   static Result<Session> create(SessionStart start, SessionConfig cfg, EphemeralInput eph);
 
   Session(Session&&) noexcept;
@@ -125,6 +129,7 @@ class Session {
   Status process_init2();
   Status process_frames();
   Status answer_rekey();
+  Status send_rekey_frame();
   Status seal_app(ByteView data, bool fin);
   Error abort(Error e);
   Status check_usable() const;

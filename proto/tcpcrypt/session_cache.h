@@ -68,6 +68,7 @@ class SessionCache {
 
   void expire(Instant now);
   size_t flush_peer(ByteView peer);  // TC-27: flush state of an established connection
+  // chain_id from insert() (fresh session) or CachedSecret::chain_id (resumed session).
   bool flush_chain(uint64_t chain_id);
   void flush_all();
   size_t size() const { return entries_.size(); }

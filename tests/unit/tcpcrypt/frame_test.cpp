@@ -59,6 +59,15 @@ TEST(Frame, SealVectorsExampleFrames) {  // vectors.md §7
             "000017081d3e902f3a0b30bed920f46f9afd0fa0c156ae721ef2");
 }
 
+TEST(Frame, DataAlreadyInPlaceIsNotCopied) {
+  FrameKey k = make_key(kKba0);
+  Bytes frame(frame_len(2, false));
+  frame[frame_data_offset(false)] = 'h';
+  frame[frame_data_offset(false) + 1] = 'i';
+  ASSERT_TRUE(k.seal(74, {}, ByteView(frame).subspan(frame_data_offset(false), 2), frame));
+  EXPECT_EQ(hx(frame), "00001371e6cf1369491c3039d0a5d344dd93cb505475");
+}
+
 TEST(Frame, OpenRoundTripAllAeads) {
   for (AeadId aead : {AeadId::Aes128Gcm, AeadId::Aes256Gcm, AeadId::ChaCha20Poly1305}) {
     Bytes tk(traffic_key_len(*crypto::aead_info(uint16_t(aead))), 0x42);

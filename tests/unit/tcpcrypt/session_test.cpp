@@ -415,5 +415,24 @@ TEST(Session, UrgentMarkFromAuthenticatedFrame) {  // interpretation 13
   EXPECT_EQ(b.s.urgent_mark(), 4u + 3u);  // index of '!' in the application stream
 }
 
+TEST(Session, RandomBytesGiveTypedErrorsOnly) {  // malformed input of every kind
+  crypto::DeterministicRandom junk(77);
+  for (int round = 0; round < 200; ++round) {
+    crypto::DeterministicRandom ra(round), rb(round + 1000);
+    Side a = fresh(Role::A, kTepX25519, ra);
+    Side b = fresh(Role::B, kTepX25519, rb);
+    if (round % 2) pump(a, b);  // half the rounds hit the frame parser instead
+    Bytes noise(1 + round * 3);
+    junk.fill(noise);
+    if (round % 4 == 1) noise[0] = 0x00;  // plausible control byte, random clen
+    auto r = b.s.on_stream_bytes(noise);
+    b.drain();
+    if (!r) {
+      EXPECT_TRUE(b.error());
+      EXPECT_FALSE(b.has_eof());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace proto::tcpcrypt
