@@ -112,7 +112,7 @@ bool connection(Host& ha, Host& hb, const char* title) {
   if (!a.session->send_app(text(request), true)) return false;
   for (int round = 0; round < 4; ++round) {
     size_t ab = pump(a, b), ba = pump(b, a);
-    if (round == 0) std::printf("  stream bytes: A->B %zu (Init1 and frames), B->A %zu\n", ab, ba);
+    if (round == 0) std::printf("  first flight: A->B %zu stream bytes, B->A %zu\n", ab, ba);
     if (b.session->peer_eof() && !b.session->failed() && b.received.size() == request.size() && round == 1)
       if (!b.session->send_app(text(reply), true)) return false;
   }

@@ -63,14 +63,14 @@ size_t init1_len(uint8_t tep, size_t nciphers) { return 9 + 2 * nciphers + 32 + 
 size_t init2_len(uint8_t tep) { return 10 + 32 + tcpcrypt::pub_field_len(tep); }
 
 // Inputs + computed outputs, in the order of the format (inputs first). Frame entries get
-// their outputs merged in place; null outputs (absent after resumption) are left out.
+// their outputs merged in place.
 Json complete_vector(Json v) {
   const std::string kind = v["kind"];
   Json out = kind == "connection" ? compute_connection(v) : kind == "eno" ? compute_eno(v) : compute_key_agreement(v);
   if (out.contains("consistency_errors") && !out["consistency_errors"].empty())
     throw InputError(v["name"].get<std::string>() + ": " + out["consistency_errors"].dump());
   for (auto& [key, value] : out.items()) {
-    if (key == "consistency_errors" || value.is_null()) continue;
+    if (key == "consistency_errors") continue;
     if (key == "frames" || key == "received_frames") {
       for (size_t k = 0; k < value.size(); ++k) v[key][k].update(value[k]);
     } else {

@@ -133,12 +133,13 @@ std::vector<Json> frame_cases(VectorRng& rng) {
                           kTepX25519, 0x0001, a_opt, b_opt);
     FrameTrace t(init1_len(kTepX25519, 3), init2_len(kTepX25519));
     t.add("A", text("generation 0"));
+    t.add("B", text("B, generation 0"));
     t.add("A", text("generation 1"), false, std::nullopt, true, "A initiates a key update");
     t.add("B", {}, false, std::nullopt, true, "B's mandatory answer: empty frame, rekey=1");
     t.add("A", text("generation 2"), false, std::nullopt, true);
     t.add("B", text("answer under generation 2"), false, std::nullopt, true);
     t.add("B", text("more, generation 2, rekey=0"));
-    out.push_back(with_frames(v, t, 3));
+    out.push_back(with_frames(v, t, 4));
   }
   {
     Json v = fresh_inputs(rng, "urgent-and-empty-x25519-chacha20poly1305",
