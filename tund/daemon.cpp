@@ -19,10 +19,9 @@ Daemon::Daemon(tun::TunDevice& tun, routing::Routing& routing, icmp::IcmpSockets
       routing_(routing),
       icmp_(icmp),
       options_(std::move(options)),
-      epoch_(std::chrono::steady_clock::now()),
       tun_desc_(io_, tun.fd()),
       signals_(io_, SIGINT, SIGTERM, SIGHUP),
-      timer_(io_),
+      timer_(io_, clock_, [this](proto::Instant now) { on_timer_expired(now); }),
       read_buf_(tun::kMaxPacketLen) {
   using proto::ip::Family;
   signals_.add(SIGUSR1);
@@ -38,10 +37,6 @@ Daemon::~Daemon() {
   (void)tun_desc_.release();
   if (icmp4_desc_) (void)icmp4_desc_->release();
   if (icmp6_desc_) (void)icmp6_desc_->release();
-}
-
-proto::Instant Daemon::to_instant(std::chrono::steady_clock::time_point t) const {
-  return proto::Instant{std::chrono::duration_cast<std::chrono::microseconds>(t - epoch_).count()};
 }
 
 void Daemon::run(PacketHandler& handler) {
@@ -73,7 +68,7 @@ void Daemon::wait_tun() {
 }
 
 void Daemon::on_tun_readable() {
-  const proto::Instant t = now();
+  const proto::Instant t = clock_.now();
   ++stats_.wakeups;
   const proto::MutByteView bufs[1] = {proto::MutByteView(read_buf_)};
   size_t sizes[1] = {0};
@@ -115,7 +110,7 @@ void Daemon::wait_icmp(proto::ip::Family family) {
 }
 
 void Daemon::on_icmp_readable(proto::ip::Family family) {
-  const proto::Instant t = now();
+  const proto::Instant t = clock_.now();
   ++stats_.wakeups;
   for (size_t i = 0; i < kIcmpBudget; ++i) {
     auto n = icmp_.receive(family, read_buf_);
@@ -160,8 +155,7 @@ void Daemon::wait_signals() {
   });
 }
 
-void Daemon::on_timer_expired() {
-  const proto::Instant t = now();
+void Daemon::on_timer_expired(proto::Instant t) {
   ++stats_.wakeups;
   auto due = handler_->next_timeout();
   if (due && *due <= t) {
@@ -172,16 +166,7 @@ void Daemon::on_timer_expired() {
 }
 
 void Daemon::reschedule() {
-  if (!handler_) return;
-  auto due = handler_->next_timeout();
-  if (!due) {
-    timer_.cancel();
-    return;
-  }
-  timer_.expires_at(epoch_ + std::chrono::microseconds(due->us));
-  timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) on_timer_expired();
-  });
+  if (handler_) timer_.arm(handler_->next_timeout());
 }
 
 bool Daemon::send_packet(proto::ByteView packet) {
@@ -195,7 +180,7 @@ bool Daemon::send_packet(proto::ByteView packet) {
     ++stats_.tun_tx_eagain;
   } else {
     ++stats_.tun_tx_errors;
-    warn_limited(tun_warn_, now(), "TUN write: " + s.error().message());
+    warn_limited(tun_warn_, clock_.now(), "TUN write: " + s.error().message());
   }
   return false;
 }

@@ -22,14 +22,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "proto/common/bytes.h"
+#include "tund/deadline_timer.h"
 #include "tund/icmp/icmp_receiver.h"
 #include "tund/log.h"
 #include "tund/packet_handler.h"
@@ -65,9 +64,7 @@ class Daemon final : public PacketSink {
 
   bool send_packet(proto::ByteView packet) override;
 
-  // Instant for `t` on the daemon's clock.
-  proto::Instant to_instant(std::chrono::steady_clock::time_point t) const;
-  proto::Instant now() const { return to_instant(std::chrono::steady_clock::now()); }
+  const LoopClock& clock() const { return clock_; }
 
   const DaemonStats& stats();  // refreshes the sysctl counters first
   void write_stats();          // to options.stats_file, if set; failures are logged
@@ -78,18 +75,18 @@ class Daemon final : public PacketSink {
   void wait_icmp(proto::ip::Family family);
   void on_icmp_readable(proto::ip::Family family);
   void wait_signals();
-  void on_timer_expired();
+  void on_timer_expired(proto::Instant now);
 
   boost::asio::io_context io_;
   tun::TunDevice& tun_;
   routing::Routing& routing_;
   icmp::IcmpSockets& icmp_;
   DaemonOptions options_;
-  std::chrono::steady_clock::time_point epoch_;
+  LoopClock clock_;
   boost::asio::posix::stream_descriptor tun_desc_;
   std::optional<boost::asio::posix::stream_descriptor> icmp4_desc_, icmp6_desc_;
   boost::asio::signal_set signals_;
-  boost::asio::steady_timer timer_;
+  DeadlineTimer timer_;
   std::optional<SysctlWatch> sysctl_watch_;
   PacketHandler* handler_ = nullptr;
   icmp::IcmpFilter icmp_filter_;

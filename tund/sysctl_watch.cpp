@@ -10,15 +10,6 @@
 
 namespace tund {
 
-namespace {
-
-proto::Instant steady_now() {
-  using namespace std::chrono;
-  return proto::Instant{duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count()};
-}
-
-}  // namespace
-
 SysResult<int> SysctlWatch::open_netconf_socket() {
   int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
   if (fd < 0) return sys_fail(SysErrc::Netlink, errno, "netconf socket");
@@ -60,12 +51,12 @@ void SysctlWatch::check() {
   auto fixed = routing_.reassert_sysctls();
   if (!fixed) {
     ++stats_.errors;
-    warn_limited(warn_limit_, steady_now(), "cannot re-check sysctls: " + fixed.error().message());
+    warn_limited(warn_limit_, clock_.now(), "cannot re-check sysctls: " + fixed.error().message());
     return;
   }
   for (const auto& key : *fixed) {
     ++stats_.reapplied;
-    warn_limited(warn_limit_, steady_now(), "sysctl " + key + " was changed by someone else; re-applied");
+    warn_limited(warn_limit_, clock_.now(), "sysctl " + key + " was changed by someone else; re-applied");
   }
 }
 

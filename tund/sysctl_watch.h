@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "tund/deadline_timer.h"
 #include "tund/log.h"
 #include "tund/routing/routing.h"
 #include "tund/sys_error.h"
@@ -54,6 +55,7 @@ class SysctlWatch {
   routing::Routing& routing_;
   std::chrono::milliseconds period_;
   SysctlWatchStats stats_;
+  LoopClock clock_;  // for the warning rate limit
   RateLimit warn_limit_;
   bool stopped_ = false;
 };
