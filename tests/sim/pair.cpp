@@ -38,6 +38,10 @@ bool Host::saw(Event::Kind k) const {
   return std::any_of(events.begin(), events.end(), [k](const Event& e) { return e.kind == k; });
 }
 
+bool Host::went_through(proto::tcp::State st) const {
+  return std::find(path.begin(), path.end(), st) != path.end();
+}
+
 std::optional<CloseReason> Host::closed_reason() const {
   for (const auto& e : events)
     if (e.kind == Event::Kind::Closed) return e.reason;
@@ -86,6 +90,7 @@ void Pair::flush_host(Host& h, Link& out) {
       sent = true;
     }
     while (auto e = h.conn.poll_event()) h.events.push_back(*e);
+    if (h.path.empty() || h.path.back() != h.conn.state()) h.path.push_back(h.conn.state());
     if (!sent) break;
   }
 }
@@ -133,6 +138,30 @@ bool Pair::drive(Instant until) {
     if (!step()) return true;
   }
   return false;
+}
+
+void Pair::run_until(Instant t) {
+  while (now_ < t) {
+    flush();
+    std::optional<Instant> next;
+    for (auto c : {a_.conn.next_timeout(), b_.conn.next_timeout(), ab_.next_delivery(),
+                   ba_.next_delivery()})
+      if (c && (!next || *c < *next)) next = c;
+    if (!next || *next > t) {
+      now_ = t;
+      flush();
+      return;
+    }
+    step();
+  }
+}
+
+bool Pair::run_until(const std::function<bool()>& done, Duration limit) {
+  Instant end = now_ + limit;
+  flush();
+  while (!done() && now_ < end && step()) {
+  }
+  return done();
 }
 
 Bytes pattern(size_t n, uint64_t seed) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,9 +28,11 @@ struct Host {
   bool reading = true;
   Bytes received;
   std::vector<Event> events;
+  std::vector<proto::tcp::State> path;  // every state the connection went through, in order
   uint64_t bad_checksums = 0;  // received packets parse_segment() rejected
 
   bool saw(Event::Kind k) const;
+  bool went_through(proto::tcp::State s) const;
   std::optional<proto::tcp::CloseReason> closed_reason() const;
   void app(Instant now);
 };
@@ -51,6 +54,11 @@ class Pair {
   // Steps until idle or until `until` (virtual time) passes; true if it went idle.
   bool drive(Instant until);
   bool drive_for(Duration d) { return drive(now_ + d); }
+  // Steps until virtual time reaches t (or everything is idle).
+  void run_until(Instant t);
+  // Steps until done() holds (checked between steps) or `limit` of virtual time passes;
+  // returns done().
+  bool run_until(const std::function<bool()>& done, Duration limit);
 
   Host& a() { return a_; }
   Host& b() { return b_; }
