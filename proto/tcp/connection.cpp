@@ -94,11 +94,13 @@ void Connection::abort(Instant) {
     case State::Established:
     case State::FinWait1:
     case State::FinWait2:
-    case State::CloseWait: {  // RFC 9293 §3.10.5: send <SEQ=SND.NXT><CTL=RST>
+    case State::CloseWait: {
+      // RFC 9293 §3.10.5: <SEQ=SND.NXT><CTL=RST>, taking the highest SND.NXT reached
+      // (ours may have been rewound for retransmission), which the peer can accept.
       SegmentRepr rst;
       rst.src_port = tuple_.local_port;
       rst.dst_port = tuple_.remote_port;
-      rst.seq = snd_nxt_;
+      rst.seq = snd_max_;
       rst.flags = kRst;
       pending_rst_ = rst;
       break;
@@ -130,13 +132,6 @@ uint32_t Connection::data_mss() const {
 
 uint32_t Connection::ts_now(Instant now) const {
   return uint32_t(uint64_t(now.us) / 1000) + ts_offset_;  // 1 ms clock, RFC 7323 §5.4
-}
-
-uint64_t Connection::rcv_offset(SeqNum s) const {
-  // rcv_nxt_ corresponds to ready_end() (plus one once the FIN is in).
-  int64_t delta = int32_t(s.v - rcv_nxt_.v);
-  int64_t base = int64_t(rcvbuf_.ready_end()) + (peer_fin_ ? 1 : 0);
-  return uint64_t(std::max<int64_t>(0, base + delta));
 }
 
 void Connection::push_event(Event::Kind kind) {

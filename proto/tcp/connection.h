@@ -223,7 +223,6 @@ class Connection {
   uint32_t pipe() const;
   SeqNum data_end() const { return buf_seq_ + uint32_t(sndbuf_.size()); }
   bool fin_acked() const { return fin_queued_ && snd_una_ == data_end() + 1; }
-  uint64_t rcv_offset(SeqNum s) const;
   void maybe_window_update();
 
   Config cfg_;

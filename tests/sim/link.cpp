@@ -2,17 +2,17 @@
 
 namespace sim {
 
-void Link::send(Bytes pkt, Instant now) {
+bool Link::send(Bytes pkt, Instant now) {
   ++stats_.sent;
-  if (down_) return;
+  if (down_) return true;
   size_t wire = pkt.size() + overhead_;
   if (wire > p_.mtu) {
     ++stats_.too_big;
-    return;
+    return false;
   }
   if (chance(p_.loss_ppm)) {
     ++stats_.lost;
-    return;
+    return true;
   }
   Instant depart = now;
   if (p_.rate_bytes_per_s > 0) {
@@ -20,7 +20,7 @@ void Link::send(Bytes pkt, Instant now) {
         busy_until_ > now ? uint64_t((busy_until_ - now).count()) * p_.rate_bytes_per_s / 1'000'000 : 0;
     if (backlog > p_.queue_packets * p_.mtu) {
       ++stats_.queue_drops;
-      return;
+      return true;
     }
     Instant start = busy_until_ > now ? busy_until_ : now;
     depart = start + Duration{int64_t(wire * 1'000'000 / p_.rate_bytes_per_s)};
@@ -34,6 +34,7 @@ void Link::send(Bytes pkt, Instant now) {
     enqueue(pkt, at + Duration{int64_t(rng_() % 5000)});
   }
   enqueue(std::move(pkt), at);
+  return true;
 }
 
 void Link::enqueue(Bytes pkt, Instant at) {

@@ -39,7 +39,10 @@ class Link {
  public:
   Link(const LinkParams& p, uint64_t seed) : p_(p), rng_(seed) {}
 
-  void send(Bytes pkt, Instant now);
+  // Returns false if the packet was dropped for exceeding the MTU (the caller plays
+  // ICMP "packet too big").
+  bool send(Bytes pkt, Instant now);
+  size_t mtu() const { return p_.mtu; }
   std::optional<Bytes> deliver(Instant now);
   std::optional<Instant> next_delivery() const;
   const LinkStats& stats() const { return stats_; }

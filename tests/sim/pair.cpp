@@ -86,7 +86,8 @@ void Pair::flush_host(Host& h, Link& out) {
     h.app(now_);
     bool sent = false;
     while (auto t = h.conn.poll_transmit(now_, buf_)) {
-      out.send(Bytes(buf_.begin(), buf_.begin() + t->len), now_);
+      if (!out.send(Bytes(buf_.begin(), buf_.begin() + t->len), now_))
+        h.conn.on_path_mtu(uint32_t(out.mtu()), now_);  // ICMP packet too big
       sent = true;
     }
     while (auto e = h.conn.poll_event()) h.events.push_back(*e);

@@ -63,3 +63,33 @@ TEST(SimTransfer, OneWayLargeTransfer) {
 
 }  // namespace
 }  // namespace sim
+
+namespace sim {
+namespace {
+
+// Path MTU below the negotiated MSS: the first full-size segments are dropped with an
+// ICMP "packet too big", the sender shrinks its segments and resends (RFC 1191/8201).
+TEST(SimPmtu, SegmentsShrinkToThePathMtu) {
+  for (bool v6 : {false, true}) {
+    for (uint64_t seed = 1; seed <= 10; ++seed) {
+      PairOptions opt = impaired(20'000);
+      opt.ipv6 = v6;
+      opt.ab.mtu = opt.ba.mtu = 1280;
+      ExchangeResult r;
+      ASSERT_TRUE(exchange(opt, seed, 100'000, 100'000, &r)) << v6;
+    }
+    Pair p([&] {
+      PairOptions opt;
+      opt.ipv6 = v6;
+      opt.ab.mtu = opt.ba.mtu = 1280;
+      return opt;
+    }(), 1);
+    p.a().to_send = pattern(50'000, 1);
+    ASSERT_TRUE(p.run_until([&] { return p.b().received.size() == 50'000; }, 60s));
+    EXPECT_EQ(p.a().conn.send_mss(), 1280u - (v6 ? 40 : 20) - 20 - 12);
+    EXPECT_GT(p.ab().stats().too_big, 0u);
+  }
+}
+
+}  // namespace
+}  // namespace sim
