@@ -306,9 +306,9 @@ void Connection::on_new_ack(const SegmentRepr& seg, SeqNum ack, Instant now) {
 void Connection::on_dup_ack(Instant now) {
   ++dup_acks_;
   if (in_recovery_) return;
-  // RFC 5681 §3.2 (three duplicates) or, with SACK, RFC 6675 §5 (DupThresh segments
-  // SACKed above SND.UNA).
-  bool lost = dup_acks_ >= 3 || (sack_ok_ && scoreboard_.sacked_bytes() >= 3 * data_mss());
+  // RFC 5681 §3.2 (three duplicates) or, with SACK, RFC 6675 §5 (IsLost(HighACK + 1)).
+  bool lost = dup_acks_ >= SackScoreboard::kDupThresh ||
+              (sack_ok_ && scoreboard_.is_lost(snd_una_, data_mss()));
   if (!lost || !(snd_una_ > recover_)) return;  // RFC 6582 §3.2 step 1
   in_recovery_ = true;
   recover_ = snd_max_;

@@ -45,17 +45,18 @@ uint32_t Connection::pipe() const {
   uint32_t flight = flight_size();
   uint32_t gone;
   if (sack_ok_ && !scoreboard_.empty()) {
-    // RFC 6675 §4 SetPipe, simplified: SACKed bytes and holes not yet retransmitted
-    // have left the network; retransmitted holes are back in it.
-    gone = scoreboard_.sacked_bytes() + scoreboard_.hole_bytes(max(rexmit_next_, snd_una_));
+    // RFC 6675 §4 SetPipe: SACKed bytes and lost bytes not yet retransmitted have left
+    // the network (retransmitted ones count once, as the retransmission).
+    gone = scoreboard_.sacked_bytes() +
+           scoreboard_.lost_bytes(max(rexmit_next_, snd_una_), data_mss());
   } else {
     gone = dup_acks_ * data_mss();  // RFC 5681 §3.2 step 4 inflation, seen as pipe
   }
   return flight > gone ? flight - gone : 0;
 }
 
-// Fast retransmit, NewReno partial-ACK retransmit (RFC 6582) and SACK hole
-// retransmission (RFC 6675 §5 step 4.1, simplified).
+// Fast retransmit, NewReno partial-ACK retransmit (RFC 6582) and SACK-based loss
+// recovery (RFC 6675 §5 step (C): NextSeg rule (1), lost holes above HighRxt).
 std::optional<Transmit> Connection::poll_retransmit(MutByteView buf, Instant now) {
   if (!in_recovery_) return std::nullopt;
   uint32_t smss = data_mss();
@@ -65,7 +66,7 @@ std::optional<Transmit> Connection::poll_retransmit(MutByteView buf, Instant now
     start = snd_una_;
     len = smss;
   } else if (sack_ok_) {
-    auto hole = scoreboard_.next_hole(max(rexmit_next_, snd_una_));
+    auto hole = scoreboard_.next_lost(max(rexmit_next_, snd_una_), smss);
     if (!hole || pipe() + std::min(hole->second, smss) > cc_->cwnd()) return std::nullopt;
     start = hole->first;
     len = std::min(hole->second, smss);

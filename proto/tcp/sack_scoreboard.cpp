@@ -43,21 +43,55 @@ SeqNum SackScoreboard::highest_sacked() const {
   return ranges_.empty() ? base_ : base_ + ranges_.rbegin()->second;
 }
 
-uint32_t SackScoreboard::hole_bytes(SeqNum from) const {
-  uint32_t pos = from < base_ ? 0 : from - base_;
-  uint32_t holes = 0;
+std::vector<SackScoreboard::Hole> SackScoreboard::holes(uint32_t smss) const {
+  std::vector<Hole> out;
+  uint32_t pos = 0;
   for (auto [s, e] : ranges_) {
-    if (s > pos) holes += s - pos;
-    pos = std::max(pos, e);
+    if (pos < s) out.push_back(Hole{pos, s, false});
+    pos = e;
   }
-  return holes;
+  // Walk down from the top, counting what is SACKed above each hole.
+  uint64_t sacked_above = 0;
+  size_t blocks_above = 0;
+  auto range = ranges_.rbegin();
+  for (auto hole = out.rbegin(); hole != out.rend(); ++hole) {
+    while (range != ranges_.rend() && range->first >= hole->end) {
+      sacked_above += range->second - range->first;
+      ++blocks_above;
+      ++range;
+    }
+    hole->lost = blocks_above >= kDupThresh || sacked_above > (kDupThresh - 1) * uint64_t(smss);
+  }
+  return out;
 }
 
-std::optional<std::pair<SeqNum, uint32_t>> SackScoreboard::next_hole(SeqNum from) const {
-  uint32_t pos = from < base_ ? 0 : from - base_;
+bool SackScoreboard::is_lost(SeqNum seq, uint32_t smss) const {
+  uint32_t pos = seq < base_ ? 0 : seq - base_;
+  uint64_t sacked_above = 0;
+  size_t blocks_above = 0;
   for (auto [s, e] : ranges_) {
-    if (pos < s) return std::pair{base_ + pos, s - pos};
-    pos = std::max(pos, e);
+    if (e <= pos) continue;
+    sacked_above += e - std::max(s, pos);
+    ++blocks_above;
+  }
+  return blocks_above >= kDupThresh || sacked_above > (kDupThresh - 1) * uint64_t(smss);
+}
+
+uint32_t SackScoreboard::lost_bytes(SeqNum from, uint32_t smss) const {
+  uint32_t pos = from < base_ ? 0 : from - base_;
+  uint32_t n = 0;
+  for (const Hole& h : holes(smss))
+    if (h.lost && h.end > pos) n += h.end - std::max(h.start, pos);
+  return n;
+}
+
+std::optional<std::pair<SeqNum, uint32_t>> SackScoreboard::next_lost(SeqNum from,
+                                                                     uint32_t smss) const {
+  uint32_t pos = from < base_ ? 0 : from - base_;
+  for (const Hole& h : holes(smss)) {
+    if (!h.lost || h.end <= pos) continue;
+    uint32_t start = std::max(h.start, pos);
+    return std::pair{base_ + start, h.end - start};
   }
   return std::nullopt;
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <vector>
 #include <optional>
 
 #include "proto/tcp/options.h"
@@ -27,14 +28,25 @@ class SackScoreboard {
   uint32_t sacked_bytes() const { return sacked_; }
   // Highest sequence number + 1 covered by a SACK block (meaningless when empty()).
   SeqNum highest_sacked() const;
-  // Bytes in [from, highest_sacked()) that no block covers.
-  uint32_t hole_bytes(SeqNum from) const;
-  // RFC 6675 NextSeg (simplified: every hole below the highest SACKed byte counts as
-  // lost): the first unSACKed range starting at or after `from` and below
-  // highest_sacked(), as (start, length).
-  std::optional<std::pair<SeqNum, uint32_t>> next_hole(SeqNum from) const;
+  // RFC 6675 §4 IsLost(seq): more than (DupThresh - 1) * SMSS bytes or at least
+  // DupThresh discontiguous blocks are SACKed above seq.
+  bool is_lost(SeqNum seq, uint32_t smss) const;
+  // Bytes at or after `from` in holes that is_lost() marks as lost.
+  uint32_t lost_bytes(SeqNum from, uint32_t smss) const;
+  // RFC 6675 NextSeg rule (1): the first lost unSACKed range starting at or after
+  // `from`, as (start, length).
+  std::optional<std::pair<SeqNum, uint32_t>> next_lost(SeqNum from, uint32_t smss) const;
+
+  static constexpr uint32_t kDupThresh = 3;  // RFC 6675 §2, RFC 5681
 
  private:
+  struct Hole {
+    uint32_t start, end;  // offsets from base_
+    bool lost;
+  };
+  // Holes below the highest SACKed byte, in order, each marked lost or not.
+  std::vector<Hole> holes(uint32_t smss) const;
+
   // Keyed by offset from base_ so that std::map ordering equals sequence order.
   std::map<uint32_t, uint32_t> ranges_;  // start offset -> end offset
   SeqNum base_;

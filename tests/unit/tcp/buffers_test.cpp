@@ -79,7 +79,9 @@ TEST(Reassembly, RangeCountIsBounded) {
   EXPECT_EQ(r.insert(0, fill), 5000u);  // not 5001: the byte at 5000 was not stored
 }
 
-TEST(SackScoreboard, TracksBlocksAndHoles) {
+// RFC 6675 §4 IsLost: more than (DupThresh - 1) * SMSS bytes, or DupThresh blocks,
+// SACKed above a hole make it lost.
+TEST(SackScoreboard, MarksHolesLostPerRfc6675) {
   SackScoreboard sb;
   SeqNum una{1000}, max{1000 + 10'000};
   TcpOptions o;
@@ -89,20 +91,32 @@ TEST(SackScoreboard, TracksBlocksAndHoles) {
   sb.on_ack(una, max, o);
   EXPECT_EQ(sb.sacked_bytes(), 2000u);
   EXPECT_EQ(sb.highest_sacked(), SeqNum{7000});
-  EXPECT_EQ(sb.hole_bytes(una), 2000u + 2000u);
-  auto hole = sb.next_hole(una);
+  // SMSS 500: 2000 bytes above [1000, 3000) -> lost; 1000 above [4000, 6000) -> not.
+  EXPECT_TRUE(sb.is_lost(una, 500));
+  EXPECT_FALSE(sb.is_lost(SeqNum{4000}, 500));
+  EXPECT_EQ(sb.lost_bytes(una, 500), 2000u);
+  auto hole = sb.next_lost(una, 500);
   ASSERT_TRUE(hole);
   EXPECT_EQ(hole->first, SeqNum{1000});
   EXPECT_EQ(hole->second, 2000u);
-  hole = sb.next_hole(SeqNum{3500});
+  EXPECT_FALSE(sb.next_lost(SeqNum{3000}, 500));
+  hole = sb.next_lost(SeqNum{2500}, 500);  // HighRxt inside the hole
   ASSERT_TRUE(hole);
-  EXPECT_EQ(hole->first, SeqNum{4000});
-  EXPECT_FALSE(sb.next_hole(SeqNum{6500}));
-  // Cumulative ACK past the first block: it is forgotten.
-  TcpOptions none;
-  sb.on_ack(SeqNum{4500}, max, none);
-  EXPECT_EQ(sb.sacked_bytes(), 1000u);
-  EXPECT_EQ(sb.hole_bytes(SeqNum{4500}), 1500u);
+  EXPECT_EQ(hole->first, SeqNum{2500});
+  // SMSS 1000: 2000 bytes is not more than 2 * SMSS, so nothing is lost yet.
+  EXPECT_FALSE(sb.is_lost(una, 1000));
+  EXPECT_EQ(sb.lost_bytes(una, 1000), 0u);
+  // A third block above makes the first hole lost whatever the byte count.
+  TcpOptions third;
+  third.sack_count = 1;
+  third.sack[0] = SackBlock{SeqNum{8000}, SeqNum{8100}};
+  sb.on_ack(una, max, third);
+  EXPECT_TRUE(sb.is_lost(una, 1000));
+  EXPECT_EQ(sb.lost_bytes(una, 1000), 2000u);
+  // A cumulative ACK past the first block forgets it.
+  sb.on_ack(SeqNum{4500}, max, TcpOptions{});
+  EXPECT_EQ(sb.sacked_bytes(), 1100u);
+  EXPECT_FALSE(sb.is_lost(SeqNum{4500}, 1000));
 }
 
 TEST(SackScoreboard, IgnoresBlocksOutsideTheWindow) {
