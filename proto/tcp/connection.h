@@ -15,6 +15,12 @@
 // segments with parse_segment() (segment.h) and prepends an IP header to transmitted
 // ones. Errors on input are never fatal to the caller: bad segments are dropped and
 // counted in stats().
+//
+// Deliberately not implemented: the urgent mechanism (URG is ignored, RFC 6093), ECN,
+// data on SYN (ignored and not acknowledged, so the peer resends it), cwnd restart after
+// idle (RFC 5681 §4.1), path-MTU increase probing (RFC 8201 §4), DSACK/undo of spurious
+// retransmissions, RACK-TLP. SACK-based recovery follows RFC 6675 without its rule (3)/(4)
+// extras; without SACK, NewReno (RFC 6582) recovery is used.
 #pragma once
 
 #include <array>
@@ -69,7 +75,7 @@ struct Config {
 struct Event {
   enum class Kind : uint8_t {
     Connected,  // handshake done (ESTABLISHED)
-    Readable,   // poll_read() has bytes (edge: new data since the last Readable)
+    Readable,   // new bytes for poll_read(); again only after poll_read() drained them
     Writable,   // on_app_data() refused bytes earlier and space is free now
     PeerFin,    // the peer sent FIN: after the readable bytes, the stream ends
     Closed,     // the connection reached CLOSED; `reason` says why. Last event.

@@ -155,6 +155,11 @@ void Connection::on_synchronized(const SegmentRepr& seg, Instant now) {
                              !seg.has(kSyn) && seg.ack;
     if (!seg.has(kRst)) ack_now_ = true;
     drop(seg.has(kRst) ? Drop::RstOutOfWindow : Drop::OutOfWindow);
+    // §3.10.7.4 eighth check, TIME-WAIT: the peer repeated its FIN (our ACK was lost);
+    // ACK it again and restart the 2*MSL timeout.
+    if (state_ == State::TimeWait && seg.has(kFin) &&
+        seg.seq + uint32_t(seg.payload.size()) + 1 == rcv_nxt_)
+      timers_.set(Timer::TimeWait, now + 2 * cfg_.msl);
     if (zero_window_probe) {
       SegmentRepr ack_only = seg;
       ack_only.payload = {};

@@ -22,7 +22,7 @@ TEST(SimTransfer, CleanLinkBothWays) {
 TEST(SimTransfer, ExactStreamsUnderLossReorderDuplicationCorruption) {
   for (uint64_t seed = 1; seed <= 200; ++seed) {
     PairOptions opt = impaired(20'000 + 10'000 * (seed % 4));
-    ASSERT_TRUE(exchange(opt, seed, 200'000, 50'000));
+    ASSERT_TRUE(exchange(opt, seed, 256 * 1024, 64 * 1024));
   }
 }
 

@@ -399,12 +399,13 @@ TEST(ConnectionClose, ActiveCloseTimeWait) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].seg.ack, SeqNum{P + 2});
   h.advance(15s);
-  h.feed(h.peer(P + 1, iss + 2, kFin));  // the peer repeats its FIN
+  h.feed(h.peer(P + 1, iss + 2, kFin));  // the peer repeats its FIN: ACK, restart 2*MSL
   out = h.drain();
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].seg.ack, SeqNum{P + 2});
+  h.advance(19s);
   EXPECT_EQ(h.conn().state(), State::TimeWait);
-  h.advance(5s);
+  h.advance(1s);
   EXPECT_EQ(h.conn().state(), State::Closed);
   auto ev = h.events();
   ASSERT_FALSE(ev.empty());
