@@ -39,10 +39,6 @@ void SackScoreboard::on_ack(SeqNum snd_una, SeqNum snd_max, const TcpOptions& op
   }
 }
 
-SeqNum SackScoreboard::highest_sacked() const {
-  return ranges_.empty() ? base_ : base_ + ranges_.rbegin()->second;
-}
-
 std::vector<SackScoreboard::Hole> SackScoreboard::holes(uint32_t smss) const {
   std::vector<Hole> out;
   uint32_t pos = 0;

@@ -26,8 +26,6 @@ class SackScoreboard {
 
   bool empty() const { return ranges_.empty(); }
   uint32_t sacked_bytes() const { return sacked_; }
-  // Highest sequence number + 1 covered by a SACK block (meaningless when empty()).
-  SeqNum highest_sacked() const;
   // RFC 6675 §4 IsLost(seq): more than (DupThresh - 1) * SMSS bytes or at least
   // DupThresh discontiguous blocks are SACKed above seq.
   bool is_lost(SeqNum seq, uint32_t smss) const;

@@ -24,7 +24,6 @@ class TimerTable {
   void set(Timer t, Instant at) { at_[size_t(t)] = at; }
   void stop(Timer t) { at_[size_t(t)].reset(); }
   bool armed(Timer t) const { return at_[size_t(t)].has_value(); }
-  std::optional<Instant> get(Timer t) const { return at_[size_t(t)]; }
   bool expired(Timer t, Instant now) const { return armed(t) && *at_[size_t(t)] <= now; }
   void stop_all() {
     for (auto& a : at_) a.reset();

@@ -170,6 +170,14 @@ TEST(Options, SynBudgetLeavesTwentyOneBytesForEno) {
   EXPECT_FALSE(o.wire_len(true));
 }
 
+TEST(Address, FromBytesAcceptsOnlyIpv4AndIpv6Lengths) {
+  EXPECT_TRUE(IpAddress::from_bytes(kV4Src).is_v4());
+  EXPECT_EQ(IpAddress::from_bytes(kV4Src), IpAddress::v4({192, 0, 2, 1}));
+  EXPECT_TRUE(IpAddress::from_bytes(kV6Src).is_v6());
+  EXPECT_EQ(IpAddress::from_bytes(kV6Src).ip_header_len(), 40u);
+  EXPECT_TRUE(IpAddress::from_bytes(Bytes(5, 1)).bytes().empty());
+}
+
 TEST(Segment, ResetForFollowsRfc9293) {
   SegmentRepr syn;
   syn.src_port = 1;
