@@ -563,5 +563,51 @@ TEST(ConnectionOptionHook, AddsOptionsAndSeesUnknownOnes) {
   EXPECT_EQ(hook.seen.size(), 2u);
 }
 
+// The hook is asked for every segment, SYN retransmissions included and flagged, and for
+// the third ACK (RFC 8547 §4.6: ENO options go in every segment until a non-SYN segment
+// has been received; ENO-13, ENO-15 are the ENO layer's to honour with this).
+TEST(ConnectionOptionHook, AskedForRetransmittedSynAndThirdAck) {
+  Harness h;
+  RecordingHook hook;
+  h.connect();
+  h.conn().set_option_hook(&hook);
+  auto syn = h.drain();
+  ASSERT_EQ(syn.size(), 1u);
+  ASSERT_EQ(syn[0].seg.opts.unknown.size(), 1u);
+  h.advance(1s);  // SYN retransmission after the initial RTO
+  auto again = h.drain();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(to_hex(again[0].seg.opts.unknown.at(0)), "450321");
+  ASSERT_EQ(hook.asked.size(), 2u);
+  EXPECT_FALSE(hook.asked[0].retransmission);
+  EXPECT_TRUE(hook.asked[1].retransmission);
+  uint32_t iss = syn[0].seg.seq.v;
+  SegmentRepr synack = h.peer(P, iss + 1, kSyn, 65535);
+  synack.opts.timestamps = Timestamps{500, again[0].seg.opts.timestamps->val};
+  h.feed(synack);
+  EXPECT_EQ(hook.seen.size(), 1u);  // the SYN-ACK's options were shown
+  auto ack = h.drain();
+  ASSERT_EQ(ack.size(), 1u);
+  ASSERT_EQ(hook.asked.size(), 3u);
+  EXPECT_FALSE(hook.asked[2].syn);
+  EXPECT_EQ(hook.asked[2].ack, SeqNum{P + 1});
+}
+
+// RFC 8547 §4.7 (ENO-19) and RFC 9293: data on a SYN is not delivered; only the SYN is
+// acknowledged, so the peer sends the data again once the connection is up.
+TEST(ConnectionHandshake, SynDataIsNotAcknowledged) {
+  Harness h;
+  h.listen();
+  SegmentRepr syn = h.peer(P, std::nullopt, kSyn, 65535);
+  Bytes data(100, 'd');
+  syn.payload = data;
+  h.feed(syn);
+  auto out = h.drain();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].seg.ack, SeqNum{P + 1});
+  h.feed(h.peer(P + 1, out[0].seg.seq.v + 1));
+  EXPECT_EQ(h.conn().readable(), 0u);
+}
+
 }  // namespace
 }  // namespace proto::tcp::test
