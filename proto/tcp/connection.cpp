@@ -23,7 +23,7 @@ Connection::Connection(const Config& cfg, const FourTuple& tuple, State initial,
   auto isn = generate_isn(cfg.isn_secret, tuple, now);
   iss_ = isn.isn;
   ts_offset_ = isn.ts_offset;
-  snd_una_ = snd_nxt_ = snd_max_ = iss_;
+  snd_una_ = snd_nxt_ = snd_max_ = recover_ = rexmit_next_ = iss_;
   buf_seq_ = iss_ + 1;
   // RFC 7323 §2.3: the smallest shift that lets the window cover the receive buffer.
   if (cfg.window_scaling) {

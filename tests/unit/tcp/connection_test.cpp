@@ -593,6 +593,35 @@ TEST(ConnectionOptionHook, AskedForRetransmittedSynAndThirdAck) {
   EXPECT_EQ(hook.asked[2].ack, SeqNum{P + 1});
 }
 
+// RFC 5681 §3.2: the third duplicate ACK retransmits the first unacknowledged segment at
+// once, before any timeout; with SACK (RFC 6675) the next lost hole follows. Several
+// tuples give ISNs all over the sequence space.
+TEST(ConnectionRecovery, FastRetransmitOnThirdDuplicateAck) {
+  for (uint16_t port = 1000; port < 1016; ++port) {
+    Harness h;
+    h.tuple.local_port = port;
+    uint32_t iss = h.establish_passive();
+    Bytes data(20 * 1448, 'f');
+    h.conn().on_app_data(data, h.now);
+    auto sent = h.drain();
+    ASSERT_EQ(sent.size(), 10u);  // initial window: 10 segments
+    // Segments 1 and 3 are lost; the peer SACKs what came after them.
+    SegmentRepr dup = h.peer(P + 1, iss + 1);
+    dup.opts.sack_count = 1;
+    for (uint32_t k = 1; k <= 3; ++k) {
+      dup.opts.sack[0] = SackBlock{SeqNum{iss + 1 + 1448}, SeqNum{iss + 1 + 1448 * (k + 1)}};
+      if (k == 3) dup.opts.sack_count = 2;
+      dup.opts.sack[1] = SackBlock{SeqNum{iss + 1 + 1448 * 3}, SeqNum{iss + 1 + 1448 * 8}};
+      h.feed(dup);
+    }
+    auto out = h.drain();
+    ASSERT_FALSE(out.empty()) << port;
+    EXPECT_EQ(out[0].seg.seq, SeqNum{iss + 1}) << port;
+    EXPECT_EQ(h.conn().stats().fast_retransmits, 1u) << port;
+    EXPECT_EQ(h.conn().stats().rto_expirations, 0u) << port;
+  }
+}
+
 // RFC 8547 §4.7 (ENO-19) and RFC 9293: data on a SYN is not delivered; only the SYN is
 // acknowledged, so the peer sends the data again once the connection is up.
 TEST(ConnectionHandshake, SynDataIsNotAcknowledged) {
