@@ -65,14 +65,20 @@ void Host::app(Instant now) {
   while (size_t n = conn.poll_read(chunk, now)) received.insert(received.end(), chunk.begin(), chunk.begin() + n);
 }
 
+ByteView host_secret(bool a) { return a ? ByteView(kSecretA) : ByteView(kSecretB); }
+
+proto::tcp::FourTuple host_tuple(bool a, bool ipv6) {
+  return a ? FourTuple{address(ipv6, 1), 40000, address(ipv6, 2), 80}
+           : FourTuple{address(ipv6, 2), 80, address(ipv6, 1), 40000};
+}
+
 Pair::Pair(const PairOptions& opt, uint64_t seed)
-    : a_{make(opt.a_cfg, kSecretA,
-              FourTuple{address(opt.ipv6, 1), 40000, address(opt.ipv6, 2), 80}, true,
-              Instant{1'000'000}),
+    : now_(opt.start),
+      a_{make(opt.a_cfg, kSecretA, host_tuple(true, opt.ipv6), true,
+              opt.start),
          address(opt.ipv6, 1)},
-      b_{make(opt.b_cfg, kSecretB,
-              FourTuple{address(opt.ipv6, 2), 80, address(opt.ipv6, 1), 40000},
-              !opt.b_listens, Instant{1'000'000}),
+      b_{make(opt.b_cfg, kSecretB, host_tuple(false, opt.ipv6),
+              !opt.b_listens, opt.start),
          address(opt.ipv6, 2)},
       ab_(opt.ab, seed * 2 + 1),
       ba_(opt.ba, seed * 2 + 2),

@@ -42,7 +42,12 @@ struct PairOptions {
   proto::tcp::Config a_cfg, b_cfg;
   bool ipv6 = false;
   bool b_listens = true;  // false: B also actively opens (simultaneous open)
+  Instant start{1'000'000};  // virtual time at creation (the ISNs depend on it)
 };
+
+// The ISN secret and 4-tuple each host uses, so that a test can aim the ISNs.
+ByteView host_secret(bool a);
+proto::tcp::FourTuple host_tuple(bool a, bool ipv6);
 
 class Pair {
  public:
@@ -72,7 +77,7 @@ class Pair {
   void flush_host(Host& h, Link& out);
   void deliver(Link& in, Host& h, const Host& from);
 
-  Instant now_{1'000'000};
+  Instant now_;
   Host a_, b_;
   Link ab_, ba_;
   Bytes buf_;

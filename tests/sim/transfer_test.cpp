@@ -2,6 +2,7 @@
 // equal what was sent, whatever the loss, reordering, duplication and corruption.
 #include <gtest/gtest.h>
 
+#include "proto/tcp/isn.h"
 #include "tests/sim/exchange.h"
 
 namespace sim {
@@ -66,6 +67,24 @@ TEST(SimTransfer, OneWayLargeTransfer) {
 
 namespace sim {
 namespace {
+
+// RFC 9293 §3.4: sequence numbers wrap modulo 2^32. Start the clock so that one side's
+// ISN lies 50 000 bytes before the wrap, then move a few hundred KB through it.
+TEST(SimTransfer, SequenceNumbersWrapAround) {
+  for (bool aim_a : {true, false}) {
+    uint32_t f = proto::tcp::generate_isn(host_secret(aim_a), host_tuple(aim_a, false),
+                                          Instant{0}).isn.v;
+    uint32_t m = uint32_t(0u - 50'000u) - f;  // RFC 6528 M, in 4 us ticks
+    ASSERT_EQ(proto::tcp::generate_isn(host_secret(aim_a), host_tuple(aim_a, false),
+                                       Instant{int64_t(m) * 4}).isn.v,
+              0u - 50'000u);
+    for (uint64_t seed = 1; seed <= 10; ++seed) {
+      PairOptions opt = impaired(20'000);
+      opt.start = Instant{int64_t(m) * 4};
+      ASSERT_TRUE(exchange(opt, seed, 300'000, 300'000)) << aim_a;
+    }
+  }
+}
 
 // Path MTU below the negotiated MSS: the first full-size segments are dropped with an
 // ICMP "packet too big", the sender shrinks its segments and resends (RFC 1191/8201).
