@@ -28,6 +28,7 @@ Endpoint::Key Endpoint::key_of(const FourTuple& t) {
 
 ConnectionId Endpoint::add(Connection conn) {
   ConnectionId id = next_id_++;
+  if (hook_factory_) conn.set_option_hook(hook_factory_(id, conn.tuple()));
   by_tuple_[key_of(conn.tuple())] = id;
   conns_.emplace(id, std::move(conn));
   return id;

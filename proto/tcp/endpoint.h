@@ -16,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -51,6 +52,12 @@ struct EndpointStats {
 class Endpoint {
  public:
   explicit Endpoint(const EndpointConfig& cfg);
+
+  // Called for every new connection (active, or passive before its SYN is processed),
+  // so that a layer above (TCP-ENO) sees the SYN's options and reaches the SYN or
+  // SYN-ACK. Returns the hook for it (not owned; nullptr for none).
+  using HookFactory = std::function<OptionHook*(ConnectionId, const FourTuple&)>;
+  void set_hook_factory(HookFactory f) { hook_factory_ = std::move(f); }
 
   void listen(uint16_t port) { listening_.insert(port); }
   // Existing connections are not affected; new SYNs to the port get RSTs.
@@ -93,6 +100,7 @@ class Endpoint {
     SegmentRepr seg;
   };
   std::deque<PendingReset> resets_;
+  HookFactory hook_factory_;
   ConnectionId next_id_ = 1;
   ConnectionId cursor_ = 0;  // round-robin position for poll_transmit
   EndpointStats stats_;

@@ -173,5 +173,40 @@ TEST(Endpoint, RemoveFreesTheTuple) {
   EXPECT_TRUE(w.server.poll_accept());
 }
 
+class EnoLikeHook : public OptionHook {
+ public:
+  size_t extra_options(const OutgoingSegment& seg, MutByteView room) override {
+    if (!seg.syn || room.size() < 2) return 0;
+    room[0] = kOptEno;
+    room[1] = 2;
+    return 2;
+  }
+  void on_segment_options(const SegmentRepr& seg) override {
+    if (seg.has(kSyn)) saw_syn_with_eno = !seg.opts.unknown.empty();
+  }
+  bool saw_syn_with_eno = false;
+};
+
+// The factory's hook is in place before a passive connection processes its SYN, so both
+// SYN and SYN-ACK options pass through it.
+TEST(Endpoint, HookFactoryReachesSynAndSynAck) {
+  Wire w;
+  EnoLikeHook client_hook, server_hook;
+  std::vector<ConnectionId> hooked;
+  w.client.set_hook_factory([&](ConnectionId, const FourTuple&) { return &client_hook; });
+  w.server.set_hook_factory([&](ConnectionId id, const FourTuple& t) {
+    EXPECT_EQ(t.local_port, 80);
+    hooked.push_back(id);
+    return &server_hook;
+  });
+  w.server.listen(80);
+  ASSERT_TRUE(w.client.connect(FourTuple{kClient, 40001, kServer, 80}, w.now));
+  w.run(100ms);
+  EXPECT_TRUE(server_hook.saw_syn_with_eno);
+  EXPECT_TRUE(client_hook.saw_syn_with_eno);
+  ASSERT_EQ(hooked.size(), 1u);
+  EXPECT_EQ(w.server.poll_accept(), hooked[0]);
+}
+
 }  // namespace
 }  // namespace proto::tcp
