@@ -23,6 +23,7 @@ using proto::tcp::State;
     }
   }
   auto fail = [&](const char* what) {
+    p.save_capture("exchange-seed" + std::to_string(seed));
     return ::testing::AssertionFailure()
            << what << " seed=" << seed << " a=" << state_name(p.a().conn.state())
            << " b=" << state_name(p.b().conn.state()) << " a_rcv=" << p.a().received.size()

@@ -83,6 +83,7 @@ Pair::Pair(const PairOptions& opt, uint64_t seed)
       ab_(opt.ab, seed * 2 + 1),
       ba_(opt.ba, seed * 2 + 2),
       buf_(proto::tcp::kMaxHeaderLen + 65535) {
+  capturing_ = std::getenv("SIM_PCAP") != nullptr;
   ab_.set_overhead(a_.addr.ip_header_len());
   ba_.set_overhead(b_.addr.ip_header_len());
 }
@@ -92,7 +93,10 @@ void Pair::flush_host(Host& h, Link& out) {
     h.app(now_);
     bool sent = false;
     while (auto t = h.conn.poll_transmit(now_, buf_)) {
-      if (!out.send(Bytes(buf_.begin(), buf_.begin() + t->len), now_))
+      Bytes seg(buf_.begin(), buf_.begin() + t->len);
+      if (capturing_)
+        capture_.push_back(CapturedSegment{now_, h.addr, h.conn.tuple().remote_addr, seg});
+      if (!out.send(std::move(seg), now_))
         h.conn.on_path_mtu(uint32_t(out.mtu()), now_);  // ICMP packet too big
       sent = true;
     }
@@ -105,6 +109,10 @@ void Pair::flush_host(Host& h, Link& out) {
 void Pair::flush() {
   flush_host(a_, ab_);
   flush_host(b_, ba_);
+}
+
+void Pair::save_capture(const std::string& name) const {
+  if (const char* dir = std::getenv("SIM_PCAP")) write_pcap(std::string(dir) + "/" + name + ".pcap", capture_);
 }
 
 void Pair::deliver(Link& in, Host& h, const Host& from) {

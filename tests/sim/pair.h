@@ -12,6 +12,7 @@
 
 #include "proto/tcp/connection.h"
 #include "tests/sim/link.h"
+#include "tests/sim/pcap.h"
 
 namespace sim {
 
@@ -72,6 +73,11 @@ class Pair {
   Instant now() const { return now_; }
   // Flushes both hosts now (e.g. after an app command in a test).
   void flush();
+  // Every segment either host sent (as sent, before the links' impairments), recorded
+  // only when the environment variable SIM_PCAP names a directory.
+  const std::vector<CapturedSegment>& capture() const { return capture_; }
+  // Writes capture() to $SIM_PCAP/<name>.pcap; no-op when SIM_PCAP is unset.
+  void save_capture(const std::string& name) const;
 
  private:
   void flush_host(Host& h, Link& out);
@@ -81,6 +87,8 @@ class Pair {
   Host a_, b_;
   Link ab_, ba_;
   Bytes buf_;
+  bool capturing_ = false;
+  std::vector<CapturedSegment> capture_;
 };
 
 // Deterministic pseudo-random payload.
