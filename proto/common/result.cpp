@@ -7,6 +7,7 @@ const char* errc_name(Errc code) {
     case Errc::Truncated: return "truncated";
     case Errc::TooLong: return "too long";
     case Errc::BadValue: return "bad value";
+    case Errc::BadChecksum: return "bad checksum";
     case Errc::BadEnoOption: return "malformed ENO option";
     case Errc::BadMagic: return "bad magic";
     case Errc::BadMessageLength: return "bad message length";

@@ -13,6 +13,7 @@ enum class Errc : uint8_t {
   Truncated,         // input ends before a field it must contain
   TooLong,           // input exceeds a protocol or local limit
   BadValue,          // a field holds a value the spec forbids
+  BadChecksum,       // a checksum (TCP, IP) does not verify
   // TCP-ENO (RFC 8547).
   BadEnoOption,      // malformed SYN-form option: ignore it and disable ENO (ENO §4.4)
   // tcpcrypt (RFC 8548).
