@@ -14,7 +14,7 @@ Connection::Connection(const Config& cfg, const FourTuple& tuple, State initial,
       tuple_(tuple),
       state_(initial),
       passive_(initial == State::Listen),
-      path_mtu_(tuple.local_addr.ip_header_len() + kHeaderLen + cfg.mss),
+      path_mtu_(ip_header_len(tuple.local_addr) + kHeaderLen + cfg.mss),
       sndbuf_(cfg.send_buffer),
       rcvbuf_(cfg.receive_buffer),
       rtt_(cfg.rto),
@@ -124,7 +124,7 @@ void Connection::on_path_mtu(uint32_t mtu, Instant) {
 uint32_t Connection::data_mss() const {
   // RFC 9293 §3.7.1: Eff.snd.MSS = min(SendMSS + 20, MMS_S) - TCP header - IP header,
   // counting the timestamps every segment carries.
-  uint32_t mms = path_mtu_ - tuple_.local_addr.ip_header_len() - kHeaderLen;
+  uint32_t mms = path_mtu_ - ip_header_len(tuple_.local_addr) - kHeaderLen;
   uint32_t mss = std::min<uint32_t>({peer_mss_, cfg_.mss, mms});
   mss = ts_ok_ ? mss - 12 : mss;
   return std::max<uint32_t>(mss, 64);

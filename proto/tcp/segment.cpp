@@ -1,27 +1,8 @@
 #include "proto/tcp/segment.h"
 
+#include "proto/ip/checksum.h"
+
 namespace proto::tcp {
-namespace {
-
-uint32_t sum16(ByteView b, uint32_t acc) {
-  size_t i = 0;
-  for (; i + 1 < b.size(); i += 2) acc += load_be16(b, i);
-  if (i < b.size()) acc += uint32_t(b[i]) << 8;
-  return acc;
-}
-
-}  // namespace
-
-uint16_t tcp_checksum(ByteView src, ByteView dst, ByteView segment) {
-  uint64_t acc = sum16(src, 0);
-  acc += sum16(dst, 0);
-  acc += kIpProtoTcp;
-  acc += uint32_t(segment.size() >> 16) + uint32_t(segment.size() & 0xffff);
-  acc += sum16(segment, 0);
-  while (acc >> 16) acc = (acc & 0xffff) + (acc >> 16);
-  return uint16_t(~acc);
-}
-
 Result<SegmentView> SegmentView::parse(ByteView bytes) {
   if (bytes.size() < kHeaderLen) return fail(Errc::Truncated, "TCP header shorter than 20 bytes");
   size_t doff = size_t(bytes[12] >> 4) * 4;
@@ -71,7 +52,7 @@ Result<size_t> SegmentRepr::emit(ByteView src, ByteView dst, MutByteView out) co
   if (auto st = opts.emit(has(kSyn), seg.subspan(kHeaderLen, *olen)); !st)
     return tl::unexpected(st.error());
   for (size_t i = 0; i < payload.size(); ++i) seg[hlen + i] = payload[i];
-  store_be16(seg, 16, tcp_checksum(src, dst, seg));
+  store_be16(seg, 16, ip::tcp_checksum(src, dst, seg));
   return total;
 }
 

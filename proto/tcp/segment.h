@@ -8,6 +8,7 @@
 
 #include "proto/common/bytes.h"
 #include "proto/common/result.h"
+#include "proto/ip/checksum.h"
 #include "proto/tcp/address.h"
 #include "proto/tcp/options.h"
 #include "proto/tcp/seq_num.h"
@@ -30,11 +31,6 @@ enum Flag : uint8_t {
   kCwr = 0x80,
 };
 
-// Internet checksum (RFC 1071) of a TCP segment with its pseudo-header. src and dst are
-// both 4 (IPv4) or both 16 (IPv6) bytes; the sum is the same for the two pseudo-header
-// layouts, which differ only in field widths. Returns the value to store in the header
-// (computed with the checksum field as found in `segment`).
-uint16_t tcp_checksum(ByteView src, ByteView dst, ByteView segment);
 
 // Borrows the bytes; after parse() every accessor stays in bounds.
 class SegmentView {
@@ -55,7 +51,7 @@ class SegmentView {
   ByteView payload() const { return bytes_.subspan(header_len()); }
   ByteView bytes() const { return bytes_; }
   bool checksum_ok(ByteView src, ByteView dst) const {
-    return tcp_checksum(src, dst, bytes_) == 0;
+    return ip::tcp_checksum(src, dst, bytes_) == 0;
   }
 
  private:

@@ -18,11 +18,11 @@ constexpr std::array<uint8_t, 16> kSecretB{9, 9, 9, 9, 5, 6, 7, 8, 9, 10, 11, 12
 
 IpAddress address(bool v6, uint8_t last) {
   if (v6) {
-    std::array<uint8_t, 16> b{0x20, 0x01, 0x0d, 0xb8};
+    std::array<uint8_t, 16> b{0xfd, 0x00, 0x00, 0x18};
     b[15] = last;
     return IpAddress::v6(b);
   }
-  return IpAddress::v4({192, 0, 2, last});
+  return IpAddress::v4({198, 18, 0, last});
 }
 
 Connection make(const proto::tcp::Config& base, ByteView secret, const FourTuple& t,
@@ -84,8 +84,8 @@ Pair::Pair(const PairOptions& opt, uint64_t seed)
       ba_(opt.ba, seed * 2 + 2),
       buf_(proto::tcp::kMaxHeaderLen + 65535) {
   capturing_ = std::getenv("SIM_PCAP") != nullptr;
-  ab_.set_overhead(a_.addr.ip_header_len());
-  ba_.set_overhead(b_.addr.ip_header_len());
+  ab_.set_overhead(proto::tcp::ip_header_len(a_.addr));
+  ba_.set_overhead(proto::tcp::ip_header_len(b_.addr));
 }
 
 void Pair::flush_host(Host& h, Link& out) {

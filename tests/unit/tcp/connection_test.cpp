@@ -507,7 +507,7 @@ TEST(ConnectionBuffers, ReceiveWindowShrinksUntilTheAppReads) {
 
 TEST(ConnectionIsn, KeyedHashPlusClock) {
   Bytes secret(16, 7);
-  FourTuple t{IpAddress::v4({10, 0, 0, 1}), 1, IpAddress::v4({10, 0, 0, 2}), 2};
+  FourTuple t{IpAddress::v4({198, 18, 0, 1}), 1, IpAddress::v4({198, 18, 0, 2}), 2};
   FourTuple u = t;
   u.remote_port = 3;
   Instant t0{1'000'000};

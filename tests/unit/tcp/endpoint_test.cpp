@@ -8,8 +8,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const IpAddress kClient = IpAddress::v4({10, 0, 0, 1});
-const IpAddress kServer = IpAddress::v4({10, 0, 0, 2});
+const IpAddress kClient = IpAddress::v4({198, 18, 0, 1});
+const IpAddress kServer = IpAddress::v4({198, 18, 0, 2});
 
 EndpointConfig config(uint8_t secret_byte) {
   static Bytes secrets[2] = {Bytes(16, 1), Bytes(16, 2)};

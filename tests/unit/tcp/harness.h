@@ -24,7 +24,7 @@ class Harness {
 
   explicit Harness(Config cfg = {}) : cfg_(std::move(cfg)) {}
 
-  FourTuple tuple{IpAddress::v4({10, 0, 0, 1}), 1000, IpAddress::v4({10, 0, 0, 2}), 2000};
+  FourTuple tuple{IpAddress::v4({198, 18, 0, 1}), 1000, IpAddress::v4({198, 18, 0, 2}), 2000};
   Instant now{1'000'000};
 
   Connection& conn() { return *conn_; }
