@@ -2,6 +2,9 @@
 
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -14,15 +17,21 @@ namespace {
 constexpr const char* kOurs = "/ours/";
 constexpr const char* kRaw = "/raw/";
 
-// The console table as usual, plus the CPU time per iteration of every run: CPU rather
-// than wall time, so that other load on a shared machine skews the ratios less.
+// The console table as usual (colour only on a terminal, so that piped output has one
+// plain "ratio" line per pair), plus the CPU time per iteration of every benchmark: CPU
+// rather than wall time, and the minimum over repetitions, so that other load on a shared
+// machine skews the ratios less.
 class RecordingReporter : public benchmark::ConsoleReporter {
  public:
+  RecordingReporter() : ConsoleReporter(isatty(STDOUT_FILENO) ? OO_Defaults : OO_Tabular) {}
+
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs)
-      if (run.run_type == Run::RT_Iteration && !run.error_occurred)
-        times_[run.benchmark_name()] = run.GetAdjustedCPUTime();
+      if (run.run_type == Run::RT_Iteration && !run.error_occurred) {
+        auto [at, fresh] = times_.try_emplace(run.benchmark_name(), run.GetAdjustedCPUTime());
+        if (!fresh) at->second = std::min(at->second, run.GetAdjustedCPUTime());
+      }
   }
 
   void print_ratios() const {
