@@ -81,7 +81,8 @@ void register_all() {
   for (const AeadCase& aead : kAeads)
     for (size_t size : kSizes)
       for (auto [kind, fn] : {std::pair{"ours", &ours}, std::pair{"raw", &raw}}) {
-        std::string name = std::string("frames/") + kind + "/" + aead.name + "/" + std::to_string(size);
+        std::string name =
+            std::string("frames/") + kind + "/" + aead.name + "/" + std::to_string(size);
         benchmark::RegisterBenchmark(name.c_str(), fn, aead, size);
       }
 }

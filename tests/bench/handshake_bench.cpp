@@ -108,7 +108,8 @@ void resumed(benchmark::State& state, TepCase tc) {
 
 void register_all() {
   for (const TepCase& tc : kTeps) {
-    for (auto [kind, fn] : {std::pair{"ours", &ours}, std::pair{"raw", &raw}, std::pair{"resumed", &resumed}}) {
+    for (auto [kind, fn] :
+         {std::pair{"ours", &ours}, std::pair{"raw", &raw}, std::pair{"resumed", &resumed}}) {
       std::string name = std::string("handshake/") + kind + "/" + tc.name;
       benchmark::RegisterBenchmark(name.c_str(), fn, tc)->Unit(benchmark::kMicrosecond);
     }

@@ -107,7 +107,8 @@ void run_machine(eno::Opener opener, bool vacuous_reply, ByteView script,
         break;
     }
     if (before != eno::NegotiationState::Pending) FUZZ_CHECK(machine.state() == before);
-    FUZZ_CHECK((machine.state() == eno::NegotiationState::Disabled) == machine.disable_reason().has_value());
+    const bool disabled = machine.state() == eno::NegotiationState::Disabled;
+    FUZZ_CHECK(disabled == machine.disable_reason().has_value());
     if (machine.state() == eno::NegotiationState::Enabled) {
       const eno::Negotiated* n = machine.negotiated();
       FUZZ_CHECK(n != nullptr);

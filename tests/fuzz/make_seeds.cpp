@@ -103,7 +103,8 @@ void frame_seeds() {
   for (uint8_t i = 0; i < 3; ++i) {
     const std::string tag = "aead" + std::to_string(i);
     // Raw mode: selector | offset | two frames (the second after a rekey) from offset 9.
-    auto sealer = FrameSealer::create(aeads[i], fuzz::frame_master_key(), KeyDirection::Ab, 9).value();
+    auto sealer =
+        FrameSealer::create(aeads[i], fuzz::frame_master_key(), KeyDirection::Ab, 9).value();
     Bytes raw{i, 9};
     (void)sealer.seal(data, false, std::nullopt, raw);
     (void)sealer.raise_generation();
@@ -137,7 +138,8 @@ void session_seeds() {
     session_seed("fresh-tep" + std::to_string(tep), tep, exchange);
   session_seed("resumed", 0x06, exchange);
   session_seed("tiny-frames-chacha", 0x32, "0040" "0300" "0b00" "0210" "0205" "0300");
-  session_seed("rekey-both", 0x02, "0300" "0b00" "0500" "0300" "0b00" "0d00" "0b00" "0300" "0003" "0300");
+  session_seed("rekey-both", 0x02,
+               "0300" "0b00" "0500" "0300" "0b00" "0d00" "0b00" "0300" "0003" "0300");
   session_seed("tampered-init1", 0x02, "0420");
   session_seed("tampered-frame", 0x06, "0010" "0405" "0300");
   session_seed("fin-without-finp", 0x06, "0010" "0300" "0600");
