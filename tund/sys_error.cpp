@@ -20,6 +20,10 @@ const char* sys_errc_name(SysErrc code) {
     case SysErrc::RouteChange: return "route change";
     case SysErrc::RuleChange: return "rule change";
     case SysErrc::InvalidConfig: return "invalid config";
+    case SysErrc::IcmpSocket: return "ICMP socket";
+    case SysErrc::Privileges: return "privileges";
+    case SysErrc::Instance: return "instance";
+    case SysErrc::StatsFile: return "stats file";
   }
   return "unknown";
 }

@@ -17,6 +17,10 @@ enum class SysErrc : uint8_t {
   RouteChange,  // RTM_NEWROUTE / RTM_DELROUTE refused by the kernel
   RuleChange,   // RTM_NEWRULE / RTM_DELRULE refused by the kernel
   InvalidConfig,
+  IcmpSocket,   // opening or reading the raw ICMP/ICMPv6 sockets
+  Privileges,   // user lookup, setresuid/setresgid, capabilities
+  Instance,     // runtime directory, lock file (another tund is running)
+  StatsFile,    // writing the --stats-file
 };
 
 struct SysError {
