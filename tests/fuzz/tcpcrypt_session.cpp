@@ -12,7 +12,9 @@
 // Invariants: each side's application data is always a prefix of what the peer sent;
 // after a tampered byte reached a side it gets no further application data and no PeerEof
 // (the frame holding that byte FAILs, TC-30); PeerEof only after the peer's FINp and all
-// its data (TC-32); a TCP FIN before PeerEof fails the session (TC-33); never a crash.
+// its data (TC-32); a TCP FIN before PeerEof fails the session (TC-33); without tampering
+// or failure, both sides agree on the session ID and, after the final delivery, have all
+// of the peer's data (and PeerEof after its FINp); never a crash.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -141,6 +143,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (int round = 0; round < 4; ++round) {  // flush: rekey answers may add bytes
     deliver(a, b, a.wire.size());
     deliver(b, a, b.wire.size());
+  }
+  if (a.frozen || b.frozen || a.s.failed() || b.s.failed()) return 0;
+  FUZZ_CHECK(a.s.established() && b.s.established() && a.s.session_id() == b.s.session_id());
+  for (auto [peer, self] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+    FUZZ_CHECK(self->received == peer->sent);
+    FUZZ_CHECK(self->eof == peer->fin_sent);
   }
   return 0;
 }
