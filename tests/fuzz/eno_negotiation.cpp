@@ -11,7 +11,8 @@
 // Invariants: negotiate() is symmetric in its arguments and, when it negotiates, the
 // transcript is A's option | B's option (§4.8) with A the one with b = 0; the state machine
 // leaves Disabled and Enabled never, sends no ENO option once Disabled except a vacuous
-// SYN-form reply (ENO-14), and when Enabled its transcript contains its own SYN option.
+// SYN-form reply (ENO-14), and when Enabled its transcript contains its own SYN option and
+// its outcome is negotiate()'s on the same options.
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -115,6 +116,12 @@ void run_machine(eno::Opener opener, bool vacuous_reply, ByteView script,
       check_negotiated(*n);
       const Bytes& own = machine.local_role() == eno::Role::A ? n->option_a.raw : n->option_b.raw;
       FUZZ_CHECK(own_syn.empty() || own == own_syn);  // a script may skip the SYN
+      // The machine's outcome is the pure function's on the same two options.
+      crypto::DeterministicRandom judge_rng(3);
+      tcpcrypt::TcpcryptPolicy judge(any_halves(), judge_rng);
+      auto pure = eno::negotiate(n->option_a.raw, n->option_b.raw, judge);
+      const auto* agreed = std::get_if<eno::Negotiated>(&pure);
+      FUZZ_CHECK(agreed && agreed->tep == n->tep && agreed->tep_byte == n->tep_byte);
     }
   }
 }

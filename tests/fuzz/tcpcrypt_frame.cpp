@@ -52,7 +52,7 @@ void run_raw(size_t aead, fuzz::FuzzInput& in) {
       MutByteView frame = MutByteView(copy).first(len);
       if (auto opened = fixed_key(aead).open_in_place(offset, frame)) {
         FUZZ_CHECK(opened->length == len && inside(opened->data, frame));
-        if (!opened->fields.rekey) first_plain = Bytes(opened->data.begin(), opened->data.end());
+        if (!opened->fields.rekey) first_plain.emplace(opened->data.begin(), opened->data.end());
       }
     }
   }
