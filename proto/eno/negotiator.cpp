@@ -143,7 +143,9 @@ std::optional<ByteView> Negotiator::option_for_next_segment(SegmentFlags flags) 
 }
 
 void Negotiator::on_local_disable() {
-  if (state_ != NegotiationState::Disabled) disable(DisableReason::LocalDisable);
+  // §4.6: once enabled, encryption MUST stay enabled (ENO-16); only a pending handshake
+  // can fall back.
+  if (state_ == NegotiationState::Pending) disable(DisableReason::LocalDisable);
 }
 
 void Negotiator::disable(DisableReason reason) {

@@ -75,7 +75,8 @@ class Negotiator {
   std::optional<ByteView> option_for_next_segment(SegmentFlags flags);
 
   // The host gives up ENO, e.g. an active opener retransmitting its SYN without ENO to
-  // pass a middlebox (§4.6 exception 1). No more ENO options are sent.
+  // pass a middlebox (§4.6 exception 1). No more ENO options are sent. A no-op once
+  // Enabled (ENO-16: encryption then stays on) or Disabled.
   void on_local_disable();
 
   NegotiationState state() const { return state_; }

@@ -342,6 +342,22 @@ TEST(EnoHandshake, ActiveOpenerMayDropEnoOnRetransmission) {
   EXPECT_FALSE(a.eno.option_for_next_segment(kSyn));
 }
 
+// ENO-16: once enabled, a local disable cannot turn encryption off (found by
+// fuzz_eno_negotiation: it used to move Enabled to Disabled).
+TEST(EnoHandshake, LocalDisableAfterEnabledIsIgnored) {
+  Host a(Opener::Active, config({tep(0x23)}));
+  Host b(Opener::Passive, config());
+  send(a, b, kSyn);
+  send(b, a, kSynAck);
+  send(a, b, kAck);
+  ASSERT_EQ(a.eno.state(), NegotiationState::Enabled);
+  a.eno.on_local_disable();
+  EXPECT_EQ(a.eno.state(), NegotiationState::Enabled);
+  EXPECT_FALSE(a.eno.disable_reason().has_value());
+  ASSERT_NE(a.eno.negotiated(), nullptr);
+  EXPECT_EQ(a.eno.negotiated()->tep, 0x23);
+}
+
 // ENO-2: two ENO options in a SYN count as none, and disable.
 TEST(EnoHandshake, TwoEnoOptionsInSynDisable) {
   Host b(Opener::Passive, config());
