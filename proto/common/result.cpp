@@ -24,6 +24,9 @@ const char* errc_name(Errc code) {
     case Errc::BadIcmpChecksum: return "bad ICMP checksum";
     case Errc::IcmpIgnored: return "ICMP message not acted on";
     case Errc::CryptoFailure: return "crypto library failure";
+    case Errc::EncryptionRequired: return "encryption required but not negotiated";
+    case Errc::HandshakeTimeout: return "tcpcrypt key exchange timed out";
+    case Errc::EnoMismatch: return "peer uses TCP-ENO after local fallback";
     case Errc::InvalidArgument: return "invalid argument";
     case Errc::InvalidState: return "invalid state";
   }

@@ -25,6 +25,10 @@ enum class Errc : uint8_t {
   AuthFailed,        // AEAD open failed or the frame is unparsable (TC-30)
   FinWithoutFinp,    // TCP FIN without an authenticated FINp frame (TC-33)
   DataAfterFinp,     // stream bytes after the FINp frame
+  // TCP-ENO + tcpcrypt on a live connection (proto/tcpinc).
+  EncryptionRequired,  // required mode and ENO/tcpcrypt was not negotiated
+  HandshakeTimeout,    // Init1/Init2 did not arrive in time
+  EnoMismatch,         // the peer still uses ENO after this host fell back (RFC 8547 §9 type 2)
   // IP (proto/ip).
   BadIpVersion,      // version nibble is neither 4 nor 6, or not the one asked for
   BadIpChecksum,     // IPv4 header checksum mismatch

@@ -3,6 +3,13 @@
 namespace sim {
 
 bool Link::send(Bytes pkt, Instant now) {
+  if (!filter_) return send_one(std::move(pkt), now);
+  bool fits = true;
+  for (Bytes& p : filter_(std::move(pkt))) fits = send_one(std::move(p), now) && fits;
+  return fits;
+}
+
+bool Link::send_one(Bytes pkt, Instant now) {
   ++stats_.sent;
   if (down_) return true;
   size_t wire = pkt.size() + overhead_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <queue>
 #include <random>
@@ -42,6 +43,11 @@ class Link {
   // Returns false if the packet was dropped for exceeding the MTU (the caller plays
   // ICMP "packet too big").
   bool send(Bytes pkt, Instant now);
+  // A middlebox on the path: each sent packet goes through it first and is replaced by
+  // what it returns (nothing: dropped; several: split or released packets), before loss,
+  // delay and the other impairments.
+  using Filter = std::function<std::vector<Bytes>(Bytes pkt)>;
+  void set_filter(Filter f) { filter_ = std::move(f); }
   size_t mtu() const { return p_.mtu; }
   std::optional<Bytes> deliver(Instant now);
   std::optional<Instant> next_delivery() const;
@@ -64,6 +70,7 @@ class Link {
   };
   bool chance(uint32_t ppm) { return ppm > 0 && rng_() % 1'000'000 < ppm; }
   void enqueue(Bytes pkt, Instant at);
+  bool send_one(Bytes pkt, Instant now);
 
   LinkParams p_;
   std::mt19937_64 rng_;
@@ -72,6 +79,7 @@ class Link {
   Instant busy_until_{};
   bool down_ = false;
   size_t overhead_ = 0;
+  Filter filter_;
   LinkStats stats_;
 };
 
