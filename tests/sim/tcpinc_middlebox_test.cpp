@@ -98,6 +98,37 @@ TEST(TcpincMiddlebox, EnoStrippedFromAllLaterSegments) {
   EXPECT_TRUE(p.a().received.empty());
 }
 
+// Init2 never arrives (every B payload segment dropped): A gives up after
+// handshake_timeout with HandshakeTimeout (ETIMEDOUT), never Connected, nothing sent in
+// the clear.
+TEST(TcpincMiddlebox, MissingInit2TimesOut) {
+  SecurePairOptions opt;
+  opt.a.cfg.handshake_timeout = 5s;
+  SecurePair p(opt, 10);
+  IpAddress a = addr_a(), b = addr_b();
+  p.ba().set_filter([a, b](Bytes pkt) -> std::vector<Bytes> {
+    auto r = inspect(pkt, b, a);
+    if (r && is_data(*r)) return {};
+    return {std::move(pkt)};
+  });
+  p.a().to_send = marked(3000, 1);
+  ASSERT_TRUE(run_to_close(p));
+  EXPECT_EQ(p.a().closed()->error, Errc::HandshakeTimeout);
+  EXPECT_EQ(proto::tcpinc::close_errno(*p.a().closed()), ETIMEDOUT);
+  EXPECT_FALSE(p.a().saw(SecureEvent::Kind::Connected));
+  EXPECT_FALSE(wire_contains(p.a().sent, marker()));
+  EXPECT_GE(p.now() - Instant{1'000'000}, 5s);
+}
+
+// ENO-19: data added to the SYN+ENO by a middlebox is discarded (only the ISN is
+// acknowledged), never delivered; the connection goes on encrypted.
+TEST(TcpincMiddlebox, SynDataIsDiscarded) {
+  SecurePair p(SecurePairOptions{}, 11);
+  on_ab(p, is_syn, [](SegmentRepr&, Bytes& payload) { payload.assign(kMarker.begin(), kMarker.end()); });
+  ASSERT_TRUE(secure_exchange(p, 11, 5000, 5000));
+  EXPECT_TRUE(p.b().secure().encrypted());
+}
+
 // ENO-23, RFC 8547 §4.8: a SYN option altered on the way (two TEP suboptions swapped, still
 // well-formed): the transcripts differ, so the keys differ, the first frame fails
 // authentication and the receiver aborts. Nothing is delivered.

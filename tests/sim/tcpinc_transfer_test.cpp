@@ -31,6 +31,14 @@ bool syn_carries_eno(const SecureHost& from, const SecureHost& to, bool syn_ack)
   return false;
 }
 
+bool syn_has_data(const SecureHost& from, const SecureHost& to) {
+  for (const Bytes& s : from.sent) {
+    auto r = parsed(from, to, s);
+    if (r && r->has(proto::tcp::kSyn) && !r->payload.empty()) return true;
+  }
+  return false;
+}
+
 // The first segment A sent after its SYN: the third ACK of the handshake.
 std::optional<SegmentRepr> third_ack(const SecureHost& a, const SecureHost& b) {
   for (const Bytes& s : a.sent) {
@@ -69,6 +77,8 @@ TEST(TcpincTransfer, EveryTepAndAeadUnderLoss) {
         EXPECT_FALSE(a.resumed());
         EXPECT_FALSE(wire_contains(p.a().sent, marker()));  // ENO-16, TC-2
         EXPECT_FALSE(wire_contains(p.b().sent, marker()));
+        EXPECT_FALSE(syn_has_data(p.a(), p.b()));  // ENO-18
+        EXPECT_FALSE(syn_has_data(p.b(), p.a()));
         EXPECT_TRUE(syn_carries_eno(p.a(), p.b(), false));
         EXPECT_TRUE(syn_carries_eno(p.b(), p.a(), true));
         auto ack = third_ack(p.a(), p.b());
