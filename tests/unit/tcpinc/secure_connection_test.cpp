@@ -43,7 +43,9 @@ struct Wire {
   void run(int rounds = 50) {
     Bytes buf(tcp::kMaxHeaderLen + 65535);
     for (int i = 0; i < rounds; ++i) {
-      bool moved = transfer(a, b, buf, true) | transfer(b, a, buf, false);
+      const bool ab = transfer(a, b, buf, true);
+      const bool ba = transfer(b, a, buf, false);  // both directions every round
+      const bool moved = ab || ba;
       while (auto e = a.poll_event()) events_a.push_back(*e);
       while (auto e = b.poll_event()) events_b.push_back(*e);
       if (!moved) {
