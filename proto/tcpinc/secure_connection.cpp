@@ -53,7 +53,7 @@ SecureConnection SecureConnection::listen(const Config& cfg, const tcp::FourTupl
 SecureConnection::SecureConnection(const Config& cfg, tcp::Connection conn, eno::Opener opener,
                                    crypto::RandomSource& rng, tcpcrypt::SessionCache* cache,
                                    Instant now)
-    : cfg_(cfg), rng_(&rng), cache_(cache), conn_(std::move(conn)), last_rekey_(now) {
+    : detail::SecureConnectionState(cfg, std::move(conn), rng, cache, now) {
   cfg_.tcp.isn_secret = {};  // borrowed only during the factory call
   ByteView peer = conn_.tuple().remote_addr.bytes();
   peer_key_.assign(peer.begin(), peer.end());
@@ -75,49 +75,13 @@ SecureConnection::SecureConnection(const Config& cfg, tcp::Connection conn, eno:
 }
 
 SecureConnection::SecureConnection(SecureConnection&& o) noexcept
-    : cfg_(std::move(o.cfg_)),
-      rng_(o.rng_),
-      cache_(o.cache_),
-      peer_key_(std::move(o.peer_key_)),
-      policy_(std::move(o.policy_)),
-      negotiator_(std::move(o.negotiator_)),
-      conn_(std::move(o.conn_)),
-      protection_(o.protection_),
-      session_(std::move(o.session_)),
-      session_id_(o.session_id_),
-      aead_(o.aead_),
-      resumed_(o.resumed_),
-      error_(o.error_),
-      eno_after_fallback_(o.eno_after_fallback_),
-      tcp_connected_(o.tcp_connected_),
-      connected_signalled_(o.connected_signalled_),
-      closed_signalled_(o.closed_signalled_),
-      handshake_deadline_(o.handshake_deadline_),
-      app_tx_(std::move(o.app_tx_)),
-      app_closed_(o.app_closed_),
-      fin_handed_(o.fin_handed_),
-      tx_(std::move(o.tx_)),
-      push_ends_(std::move(o.push_ends_)),
-      tcp_close_after_tx_(o.tcp_close_after_tx_),
-      rx_(std::move(o.rx_)),
-      rx_pos_(o.rx_pos_),
-      peer_eof_(o.peer_eof_),
-      want_writable_(o.want_writable_),
-      readable_signalled_(o.readable_signalled_),
-      plain_pending_(o.plain_pending_),
-      bytes_since_rekey_(o.bytes_since_rekey_),
-      last_generation_(o.last_generation_),
-      last_rekey_(o.last_rekey_),
-      events_(std::move(o.events_)),
-      stats_(o.stats_) {
+    : detail::SecureConnectionState(std::move(o)) {
   bind();
 }
 
 SecureConnection& SecureConnection::operator=(SecureConnection&& o) noexcept {
-  if (this != &o) {
-    this->~SecureConnection();
-    new (this) SecureConnection(std::move(o));
-  }
+  detail::SecureConnectionState::operator=(std::move(o));
+  bind();
   return *this;
 }
 

@@ -22,6 +22,12 @@
 //     set, distinct from EOF (TC-10, TC-30, TC-33, TC-47). No byte of a frame that failed
 //     authentication is delivered.
 //   * close(): the last frame carries FINp, and TCP's FIN follows it (TC-31).
+//   * RFC 8547 §9 "type 2" failure (ENO stripped from the third ACK only): this host fell
+//     back but the peer enabled ENO; when the peer's data segments still carry ENO
+//     (ENO-13) this layer aborts with EnoMismatch before the app reads a byte. If a
+//     middlebox strips ENO from every later segment too, the passive side cannot tell and
+//     its application receives the peer's Init1 bytes; the encrypting side then aborts
+//     (bad Init2, or HandshakeTimeout) without sending or delivering application data.
 // Forward secrecy (ENO-25): the session (traffic keys, mk chain) is destroyed when both
 // FINp frames have been exchanged and at the latest when the connection is Closed or
 // aborted; holds_keys() tells. A resumption secret lives on only in the SessionCache
@@ -50,7 +56,57 @@ enum class Protection : uint8_t {
   Failed,     // aborted by this layer (see error())
 };
 
-class SecureConnection final : public tcp::OptionHook {
+namespace detail {
+
+// Everything a SecureConnection holds, in one movable base, so that its move operations
+// stay member-wise (nothing forgotten) and only re-bind the TCP option hook.
+struct SecureConnectionState {
+  SecureConnectionState(const Config& cfg, tcp::Connection conn, crypto::RandomSource& rng,
+                        tcpcrypt::SessionCache* cache, Instant now)
+      : cfg_(cfg), rng_(&rng), cache_(cache), conn_(std::move(conn)), last_rekey_(now) {}
+
+  Config cfg_;
+  crypto::RandomSource* rng_;
+  tcpcrypt::SessionCache* cache_;
+  Bytes peer_key_;  // cache key: the peer's IP address bytes
+  std::unique_ptr<tcpcrypt::TcpcryptPolicy> policy_;  // heap: the negotiator refers to it
+  std::unique_ptr<eno::Negotiator> negotiator_;
+  tcp::Connection conn_;
+  Protection protection_ = Protection::Pending;
+  std::optional<tcpcrypt::Session> session_;
+  std::optional<tcpcrypt::SessionId> session_id_;
+  std::optional<crypto::AeadId> aead_;
+  bool resumed_ = false;
+  std::optional<Error> error_;
+  bool eno_after_fallback_ = false;  // the peer sent ENO on data after we fell back
+  bool tcp_connected_ = false;
+  bool connected_signalled_ = false;
+  bool closed_signalled_ = false;
+  std::optional<Instant> handshake_deadline_;
+  Bytes app_tx_;              // app bytes not yet given to the session / TCP
+  bool app_closed_ = false;   // close() called
+  bool fin_handed_ = false;   // FINp (or plain close) given on to the session / TCP
+  Bytes tx_;                  // stream bytes the session produced, not yet taken by TCP
+  std::deque<size_t> push_ends_;   // tx_ offsets where a chunk wanting PSH ends (TC-4)
+  bool tcp_close_after_tx_ = false;  // TCP close once tx_ drains (the FINp chunk)
+  Bytes rx_;                  // decrypted bytes for the app
+  size_t rx_pos_ = 0;
+  bool peer_eof_ = false;
+  bool want_writable_ = false;
+  bool readable_signalled_ = false;
+  struct {
+    bool readable = false, peer_fin = false;
+  } plain_pending_;  // TCP events seen before a fallback was decided, replayed then
+  uint64_t bytes_since_rekey_ = 0;
+  uint64_t last_generation_ = 0;
+  Instant last_rekey_;
+  std::deque<Event> events_;
+  Stats stats_;
+};
+
+}  // namespace detail
+
+class SecureConnection final : public tcp::OptionHook, private detail::SecureConnectionState {
  public:
   // Active open (host A unless cfg.role_b). cache may be null (no resumption); it is keyed
   // by the peer's IP address bytes.
@@ -139,46 +195,6 @@ class SecureConnection final : public tcp::OptionHook {
   void maybe_rekey(Instant now);
   void maybe_drop_keys();
   void drain_tcp_events();
-
-  Config cfg_;
-  crypto::RandomSource* rng_;
-  tcpcrypt::SessionCache* cache_;
-  Bytes peer_key_;  // cache key: the peer's IP address bytes
-  std::unique_ptr<tcpcrypt::TcpcryptPolicy> policy_;  // heap: the negotiator refers to it
-  std::unique_ptr<eno::Negotiator> negotiator_;
-  tcp::Connection conn_;
-
-  Protection protection_ = Protection::Pending;
-  std::optional<tcpcrypt::Session> session_;
-  std::optional<tcpcrypt::SessionId> session_id_;
-  std::optional<crypto::AeadId> aead_;
-  bool resumed_ = false;
-  std::optional<Error> error_;
-  bool eno_after_fallback_ = false;  // the peer sent ENO on data after we fell back
-
-  bool tcp_connected_ = false;
-  bool connected_signalled_ = false;
-  bool closed_signalled_ = false;
-  std::optional<Instant> handshake_deadline_;
-  Bytes app_tx_;              // app bytes not yet given to the session / TCP
-  bool app_closed_ = false;   // close() called
-  bool fin_handed_ = false;   // FINp (or plain close) given on to the session / TCP
-  Bytes tx_;                  // stream bytes the session produced, not yet taken by TCP
-  std::deque<size_t> push_ends_;   // tx_ offsets where a chunk wanting PSH ends (TC-4)
-  bool tcp_close_after_tx_ = false;  // TCP close once tx_ drains (the FINp chunk)
-  Bytes rx_;                  // decrypted bytes for the app
-  size_t rx_pos_ = 0;
-  bool peer_eof_ = false;
-  bool want_writable_ = false;
-  bool readable_signalled_ = false;
-  struct {
-    bool readable = false, peer_fin = false;
-  } plain_pending_;  // TCP events seen before a fallback was decided, replayed then
-  uint64_t bytes_since_rekey_ = 0;
-  uint64_t last_generation_ = 0;
-  Instant last_rekey_;
-  std::deque<Event> events_;
-  Stats stats_;
 };
 
 }  // namespace proto::tcpinc
