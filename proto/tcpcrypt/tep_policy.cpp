@@ -105,4 +105,9 @@ std::optional<ResumedStart> TcpcryptPolicy::take_resumption(uint8_t tep) {
   return out;
 }
 
+void TcpcryptPolicy::release_secrets() {
+  pending_.reset();  // SecretBytes: erased on destruction
+  matched_.reset();
+}
+
 }  // namespace proto::tcpcrypt

@@ -58,6 +58,10 @@ class TcpcryptPolicy final : public eno::TepPolicy {
   // After judge() returned {valid, resumption} for `tep`: the cached secret and nonces
   // (moved out; nullopt in accept_any_halves mode or if there is none).
   std::optional<ResumedStart> take_resumption(uint8_t tep);
+  // Erases a cached secret this policy took but that the negotiation did not use (the
+  // peer declined, or ENO fell back): forward secrecy should not wait for the connection
+  // to be destroyed. Call once the outcome is known; judge() must not be called after.
+  void release_secrets();
 
  private:
   struct Pending {

@@ -207,9 +207,12 @@ void SecureConnection::decide(Instant now) {
   const auto st = negotiator_->state();
   if (st == eno::NegotiationState::Enabled) {
     if (!session_) start_session(now);
+    policy_->release_secrets();  // ENO-25: an unused resumption secret goes now
     return;
   }
-  if (st != eno::NegotiationState::Disabled || !tcp_connected_) return;
+  if (st != eno::NegotiationState::Disabled) return;
+  policy_->release_secrets();
+  if (!tcp_connected_) return;
   if (eno_after_fallback_)
     return fail(Error{Errc::EnoMismatch, "peer sent ENO on data after fallback"}, now);
   if (cfg_.mode == Mode::Required)  // abort before any application byte leaves

@@ -127,6 +127,19 @@ TEST(TcpcryptPolicy, ResumptionBothSides) {  // TC-16, TC-20, TC-21, TC-22, inte
   EXPECT_FALSE(pa.take_resumption(kTepX25519));
 }
 
+// ENO-25: a secret taken for the offer but released (outcome known) is gone.
+TEST(TcpcryptPolicy, ReleasedSecretCannotBeResumed) {
+  ResumeFixture f;
+  TcpcryptPolicy pa(PolicyConfig{}, f.rng_a, &f.cache_a, kHostB);
+  TcpcryptPolicy pb(PolicyConfig{}, f.rng_b, &f.cache_b, kHostA);
+  auto offer = pa.active_offer();
+  auto reply = pb.passive_reply(offer);
+  ASSERT_EQ(reply.size(), 1u);
+  EXPECT_TRUE(judge(pa, kTepX25519, {offer.back()}, {reply[0]}).resumption);
+  pa.release_secrets();
+  EXPECT_FALSE(pa.take_resumption(kTepX25519));
+}
+
 TEST(TcpcryptPolicy, SwappedRolesKeepOriginalHalves) {  // TC-26, interpretation 6, 9
   ResumeFixture f;
   // The original B now opens actively (is host A of this connection).
