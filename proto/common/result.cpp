@@ -20,6 +20,9 @@ const char* errc_name(Errc code) {
     case Errc::BadIpChecksum: return "bad IPv4 header checksum";
     case Errc::IpFragment: return "IP fragment";
     case Errc::NotTcp: return "not TCP";
+    case Errc::BadVersion: return "unsupported version";
+    case Errc::UnknownMessage: return "unknown message type";
+    case Errc::TrailingBytes: return "trailing bytes";
     case Errc::CryptoFailure: return "crypto library failure";
     case Errc::InvalidArgument: return "invalid argument";
     case Errc::InvalidState: return "invalid state";
