@@ -4,6 +4,8 @@
 //
 // Threading: every call in both directions happens on the io_context thread that runs the
 // server. A backend that learns results on another thread must post() them to that thread.
+// Never call ControlEvents from inside connect()/listen(): the reply that names the token is
+// not sent yet, so the event would be dropped; post() it instead.
 // Errors: a ConnError (conn_error.h), which the client turns into the kernel errno.
 #pragma once
 

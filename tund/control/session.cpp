@@ -191,7 +191,8 @@ void ControlSession::deliver_connect_result(const pc::ConnectResult& result) {
 void ControlSession::deliver_accepted(const pc::Accepted& conn, UniqueFd carrier) {
   auto it = listeners_.find(conn.listener);
   if (it == listeners_.end() || closing_) return;  // carrier closes: backend resets
-  send({it->second.request_id, carrier.valid(), conn}, std::move(carrier));
+  bool has_fd = carrier.valid();  // read before the move below
+  send({it->second.request_id, has_fd, conn}, std::move(carrier));
 }
 
 void ControlSession::send(pc::Frame frame, UniqueFd fd) {
