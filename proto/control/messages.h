@@ -68,7 +68,8 @@ struct EnoOptions {
   bool app_aware_mandatory = false;  // TCP_ENO_AA_MANDATORY
   bool no_resumption = false;        // TCP_CRYPT_CACHE_POLICY 0x1
   bool no_cache = false;             // TCP_CRYPT_CACHE_POLICY 0x2
-  Bytes teps;                        // 0x20–0x7f, increasing preference; empty = tund default
+  Bytes teps;  // 0x20–0x7f (senders strip the v bit, api.md §9.2), increasing preference;
+               // empty = tund default (mode Off disables ENO)
   std::vector<uint16_t> aeads_offer;   // TCP_CRYPT_ACONF; empty = tund default
   std::vector<uint16_t> aeads_prefer;  // TCP_CRYPT_BCONF, increasing preference
   friend bool operator==(const EnoOptions&, const EnoOptions&) = default;

@@ -12,9 +12,9 @@
 // carrier outlive the control channel (fork, daemon(), exec keep the carrier: shim.md §3.7),
 // and the backend ends them when their carrier closes.
 //
-// Threading: everything runs on the io_context's thread; not thread-safe. The server must
-// outlive io_context.run() or be destroyed on that thread; destruction closes every client
-// and removes the socket file.
+// Threading: everything runs on the io_context's thread; not thread-safe. The backend must
+// outlive the server. Destroy the server on the io_context's thread (or after run() returned);
+// destruction closes every client and removes the socket file.
 #pragma once
 
 #include <boost/asio/io_context.hpp>

@@ -196,7 +196,7 @@ TEST_F(ControlServerTest, HelloReturnsTAddresses) {
   EXPECT_EQ(h->t_addresses[1].to_string(), "fd00::1");
 }
 
-TEST_F(ControlServerTest, ConnectDataBothWaysAndHalfClose) {
+TEST_F(ControlServerTest, ConnectDataBothWaysAndHalfClose) {  // SH-36 (carrier half-close)
   start_server();
   auto c = open_client();
   pc::Connect req{ep("198.19.0.2", 80), std::nullopt, {}, false};
@@ -226,7 +226,7 @@ TEST_F(ControlServerTest, PeerCredentialsReachTheBackend) {
   EXPECT_EQ(seen[0].may_bind_privileged, ::getuid() == 0);
 }
 
-TEST_F(ControlServerTest, SynchronousAndAsynchronousErrorsMapToErrno) {
+TEST_F(ControlServerTest, SynchronousAndAsynchronousErrorsMapToErrno) {  // SH-6 (errno part)
   start_server();
   auto c = open_client();
   auto unreachable = c.connect(pc::Connect{ep("198.19.0.2", testing::kUnreachablePort), {}, {}, false});
@@ -311,7 +311,7 @@ TEST_F(ControlServerTest, ClientDisconnectRemovesItsListeners) {
   EXPECT_TRUE(eventually([&] { return server_->client_count() == 0; }));
 }
 
-TEST_F(ControlServerTest, PrivilegedPortNeedsPrivilege) {
+TEST_F(ControlServerTest, PrivilegedPortNeedsPrivilege) {  // SH-32 (control part)
   start_server();
   if (::geteuid() != 0) {
     auto c = open_client();
