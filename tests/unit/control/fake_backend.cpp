@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "tests/unit/control/sample_frames.h"
+#include "tund/control/gate.h"
 
 namespace tund::control::testing {
 
@@ -17,11 +18,9 @@ FakeBackend::~FakeBackend() {
   for (int fd : tund_ends_) ::close(fd);
 }
 
-UniqueFd FakeBackend::start_echo() {
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return {};
-  tund_ends_.push_back(sv[1]);
-  echoes_.emplace_back([fd = sv[1]] {
+void FakeBackend::start_echo(int fd) {
+  tund_ends_.push_back(fd);
+  echoes_.emplace_back([fd] {
     char buf[4096];
     for (;;) {
       ssize_t n = ::read(fd, buf, sizeof buf);
@@ -30,7 +29,6 @@ UniqueFd FakeBackend::start_echo() {
     }
     ::shutdown(fd, SHUT_WR);  // clean EOF toward the app (shim.md D7)
   });
-  return UniqueFd(sv[0]);
 }
 
 pc::HelloReply FakeBackend::hello(const ClientContext&) {
@@ -43,21 +41,27 @@ Outcome<ConnectGrant> FakeBackend::connect(const ClientContext& client, const pc
                                            UniqueFd) {
   clients_seen.push_back(client);
   if (req.destination.port == kUnreachablePort) return tl::unexpected(ConnError::NetUnreachable);
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+    return tl::unexpected(ConnError::ResourceExhausted);
+  UniqueFd app_end(sv[0]);
+  auto filler = arm_gate(sv[0]);
+  if (!filler) {
+    ::close(sv[1]);
+    return tl::unexpected(ConnError::ResourceExhausted);
+  }
   uint64_t token = next_token_++;
   connections_.push_back(token);
-  pc::ConnectResult result{token, std::nullopt, pc::testing::encrypted_info()};
-  UniqueFd app_end;
-  if (req.destination.port == kRefusedPort) {
-    int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-      return tl::unexpected(ConnError::ResourceExhausted);
-    ::close(sv[1]);  // failure: tund closes its end (shim.md §3.3 step 7)
-    app_end.reset(sv[0]);
-    result = pc::ConnectResult{token, ConnError::Refused, {}};
-  } else {
-    app_end = start_echo();
-  }
-  boost::asio::post(io_, [this, id = client.id, result] {
+  bool refuse = req.destination.port == kRefusedPort;
+  // The outcome arrives later, as from a real handshake (shim.md §3.3 steps 6, 7).
+  boost::asio::post(io_, [this, id = client.id, token, refuse, fd = sv[1], n = *filler] {
+    pc::ConnectResult result{token, std::nullopt, pc::testing::encrypted_info()};
+    if (refuse || !open_gate(fd, n)) {
+      ::close(fd);  // failure: close without reading the filler
+      result = pc::ConnectResult{token, ConnError::Refused, {}};
+    } else {
+      start_echo(fd);
+    }
     if (events_) events_->connect_result(id, result);
   });
   return ConnectGrant{proto::ip::Endpoint{*proto::ip::IpAddress::parse("198.18.0.1"),
@@ -120,7 +124,10 @@ void FakeBackend::inject_accept(uint64_t listener, proto::ip::Endpoint peer) {
   pc::Accepted a{listener, next_token_++, peer,
                  proto::ip::Endpoint{*proto::ip::IpAddress::parse("198.18.0.1"), 5000},
                  pc::testing::encrypted_info()};
-  events_->accepted(it->second, a, start_echo());
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return;
+  start_echo(sv[1]);
+  events_->accepted(it->second, a, UniqueFd(sv[0]));
 }
 
 }  // namespace tund::control::testing

@@ -1,6 +1,7 @@
 // A ControlBackend for tests: connections are socketpairs whose tund end echoes every byte and
-// answers EOF with shutdown(SHUT_WR) (half-close), on a thread per connection.
-//   destination port 2: granted, then ConnectResult{Refused} and the tund end closes;
+// answers EOF with shutdown(SHUT_WR) (half-close), on a thread per connection. Client carriers
+// are gated (gate.h) until the posted outcome:
+//   destination port 2: granted, then ConnectResult{Refused}; the tund end closes unread;
 //   destination port 3: refused at once with NetUnreachable;
 //   anything else: granted and established, encrypted (sample SecurityInfo).
 // All ControlBackend calls and inject_accept() run on the io_context thread.
@@ -46,7 +47,7 @@ class FakeBackend final : public ControlBackend {
   size_t extra_status_entries = 0;         // synthetic connections listed by status()
 
  private:
-  UniqueFd start_echo();  // returns the app end
+  void start_echo(int tund_end);  // takes ownership
 
   boost::asio::io_context& io_;
   ControlEvents* events_ = nullptr;
