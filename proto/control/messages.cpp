@@ -2,21 +2,6 @@
 
 namespace proto::control {
 
-bool is_request(MessageType t) {
-  switch (t) {
-    case MessageType::Hello:
-    case MessageType::Connect:
-    case MessageType::Listen:
-    case MessageType::Unlisten:
-    case MessageType::Shutdown:
-    case MessageType::Abort:
-    case MessageType::StatusQuery:
-      return true;
-    default:
-      return false;
-  }
-}
-
 bool may_carry_fd(MessageType t) {
   switch (t) {
     case MessageType::Connect:       // the app's bound fresh socket (placeholder)

@@ -208,8 +208,6 @@ struct Frame {
 };
 
 inline MessageType type_of(const Body& b) { return MessageType(b.index() + 1); }
-// Types that a client sends to tund (the rest only flow tund → client).
-bool is_request(MessageType t);
 bool may_carry_fd(MessageType t);
 const char* message_type_name(MessageType t);
 const char* fault_name(Fault f);
