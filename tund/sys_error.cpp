@@ -21,6 +21,10 @@ const char* sys_errc_name(SysErrc code) {
     case SysErrc::RuleChange: return "rule change";
     case SysErrc::ControlSocket: return "control socket";
     case SysErrc::InvalidConfig: return "invalid config";
+    case SysErrc::IcmpSocket: return "ICMP socket";
+    case SysErrc::Privileges: return "privileges";
+    case SysErrc::Instance: return "instance";
+    case SysErrc::StatsFile: return "stats file";
   }
   return "unknown";
 }

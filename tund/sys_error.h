@@ -18,6 +18,10 @@ enum class SysErrc : uint8_t {
   RuleChange,   // RTM_NEWRULE / RTM_DELRULE refused by the kernel
   ControlSocket,  // creating, binding or accepting on the control socket
   InvalidConfig,
+  IcmpSocket,   // opening or reading the raw ICMP/ICMPv6 sockets
+  Privileges,   // user lookup, setresuid/setresgid, capabilities
+  Instance,     // runtime directory, lock file (another tund is running)
+  StatsFile,    // writing the --stats-file
 };
 
 struct SysError {

@@ -20,6 +20,8 @@ const char* errc_name(Errc code) {
     case Errc::BadIpChecksum: return "bad IPv4 header checksum";
     case Errc::IpFragment: return "IP fragment";
     case Errc::NotTcp: return "not TCP";
+    case Errc::BadIcmpChecksum: return "bad ICMP checksum";
+    case Errc::IcmpIgnored: return "ICMP message not acted on";
     case Errc::BadVersion: return "unsupported version";
     case Errc::UnknownMessage: return "unknown message type";
     case Errc::TrailingBytes: return "trailing bytes";

@@ -29,6 +29,9 @@ enum class Errc : uint8_t {
   BadIpChecksum,     // IPv4 header checksum mismatch
   IpFragment,        // a fragment: tund does not reassemble (the kernel would have, for it)
   NotTcp,            // the upper-layer protocol is not TCP (or is hidden, e.g. by ESP)
+  // ICMP (proto/ip/icmp).
+  BadIcmpChecksum,   // ICMPv4 message checksum mismatch
+  IcmpIgnored,       // an ICMP type/code tund does not act on
   // Control protocol (proto/control).
   BadVersion,        // control header names a protocol version we do not speak
   UnknownMessage,    // control header names a message type we do not know

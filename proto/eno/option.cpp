@@ -46,6 +46,7 @@ Result<SynOption> parse_syn_option(ByteView option) {
   while (i < c.size()) {
     const uint8_t byte = c[i];
     if (is_global_byte(byte)) {
+      out.globals.push_back({byte, out.teps.size()});
       if (!out.has_explicit_global) {  // §4.2: only the first counts (ENO-3)
         out.global = byte;
         out.has_explicit_global = true;

@@ -26,6 +26,14 @@ struct SynOption {
   bool has_explicit_global = false;  // a global suboption byte was present
   std::vector<TepSuboption> teps;    // TEP suboptions in order; length bytes folded in
   Bytes raw;                         // the option exactly as received (transcript, §4.8)
+  // Every global suboption byte in order, with the number of TEP suboptions before it, so
+  // the option's exact element order can be reported (test vectors, diagnostics).
+  struct GlobalAt {
+    uint8_t value;
+    size_t teps_before;
+    friend bool operator==(const GlobalAt&, const GlobalAt&) = default;
+  };
+  std::vector<GlobalAt> globals;
 
   bool b() const { return (global & kGlobalB) != 0; }
   bool a() const { return (global & kGlobalA) != 0; }

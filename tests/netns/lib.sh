@@ -73,3 +73,47 @@ netns_create_pair() {
   ip -n "$NETNS_PEER" link set "$NETNS_PEER_IF" up
   ip netns exec "$NETNS_HOST" sysctl -qw net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.default.rp_filter=2
 }
+
+# Like netns_create_pair, but host A and peer B are joined through a third namespace
+# ("mid") where impair-link forwards frames between two veth pairs with seeded loss,
+# reordering, duplication, delay and corruption (this kernel has no sch_netem):
+#   netns_create_impaired_pair IMPAIR_LINK_BINARY [impair-link options...]
+# Offloads are off on every veth so that frames are MTU-sized with real checksums.
+# Sets NETNS_HOST, NETNS_PEER, NETNS_MID; impair-link's counters go to $NETNS_IMPAIR_LOG.
+netns_create_impaired_pair() {
+  local impair=$1
+  shift
+  NETNS_HOST="tcA$$"
+  NETNS_PEER="tcB$$"
+  NETNS_MID="tcM$$"
+  NETNS_IMPAIR_LOG=$(mktemp)
+  trap 'netns_teardown; ip netns del "$NETNS_MID" 2>/dev/null; rm -f "$NETNS_IMPAIR_LOG"' EXIT
+  trap 'exit 130' INT TERM
+  local ns
+  for ns in "$NETNS_HOST" "$NETNS_PEER" "$NETNS_MID"; do
+    ip netns add "$ns"
+    ip -n "$ns" link set dev lo up
+  done
+  ip -n "$NETNS_HOST" link add "$NETNS_HOST_IF" type veth peer name mA netns "$NETNS_MID"
+  ip -n "$NETNS_PEER" link add "$NETNS_PEER_IF" type veth peer name mB netns "$NETNS_MID"
+  ip -n "$NETNS_HOST" addr add "$NETNS_HOST_ADDR4/24" dev "$NETNS_HOST_IF"
+  ip -n "$NETNS_HOST" addr add "$NETNS_HOST_ADDR6/64" dev "$NETNS_HOST_IF" nodad
+  ip -n "$NETNS_PEER" addr add "$NETNS_PEER_ADDR4/24" dev "$NETNS_PEER_IF"
+  ip -n "$NETNS_PEER" addr add "$NETNS_PEER_ADDR6/64" dev "$NETNS_PEER_IF" nodad
+  local pair
+  for pair in "$NETNS_HOST:$NETNS_HOST_IF" "$NETNS_PEER:$NETNS_PEER_IF" "$NETNS_MID:mA" "$NETNS_MID:mB"; do
+    ip -n "${pair%%:*}" link set dev "${pair#*:}" up
+    ip netns exec "${pair%%:*}" ethtool -K "${pair#*:}" tx off tso off gso off gro off >/dev/null 2>&1 || true
+  done
+  ip netns exec "$NETNS_HOST" sysctl -qw net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.default.rp_filter=2
+  ip netns exec "$NETNS_MID" "$impair" --a mA --b mB "$@" 2>"$NETNS_IMPAIR_LOG" &
+  netns_track_pid $!
+}
+
+# Stops impair-link (SIGTERM makes it print its counters) and prints its log.
+netns_impair_report() {
+  local pid
+  for pid in "${NETNS_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  NETNS_PIDS=()
+  cat "$NETNS_IMPAIR_LOG"
+}

@@ -1,13 +1,16 @@
 // `tcpcrypt` CLI: one subcommand per task; each lives in its own file.
 #include <CLI/CLI.hpp>
 
-#include "tools/tcpcrypt/nc.h"
+#include "tools/tcpcrypt/subcommands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"tcpcrypt: TCP-ENO/tcpcrypt tool"};
   app.set_version_flag("--version", "tcpcrypt 0.1.0");
-  tcpcrypt_cli::register_nc(app);
   app.require_subcommand(1);
+  int exit_code = 0;
+  register_vectors_command(app, exit_code);
+  register_demo_command(app, exit_code);
+  register_nc_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
-  return 0;
+  return exit_code;
 }

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "tools/control_client/control_client.h"
+#include "tools/tcpcrypt/subcommands.h"
 
 namespace tcpcrypt_cli {
 namespace {
@@ -165,7 +166,11 @@ int run_nc(const NcOptions& o, int in_fd, int out_fd, std::ostream& log) {
                   : run_connect(*client, o, in_fd, out_fd, log);
 }
 
-void register_nc(CLI::App& app) {
+}  // namespace tcpcrypt_cli
+
+void register_nc_command(CLI::App& app, int& exit_code) {
+  using namespace tcpcrypt_cli;
+  namespace pc = proto::control;
   auto opts = std::make_shared<NcOptions>();
   auto args = std::make_shared<std::vector<std::string>>();
   auto mode = std::make_shared<std::string>("opportunistic");
@@ -178,7 +183,7 @@ void register_nc(CLI::App& app) {
       ->check(CLI::IsMember({"off", "opportunistic", "required"}))
       ->capture_default_str();
   nc->add_option("args", *args, "HOST PORT, or with -l: [ADDR] PORT")->required()->expected(1, 2);
-  nc->callback([opts, args, mode] {
+  nc->callback([opts, args, mode, &exit_code] {
     bool two = args->size() == 2;
     if (!opts->listen && !two) throw CLI::ValidationError("nc", "connect needs HOST and PORT");
     opts->host = two ? (*args)[0] : "";
@@ -195,10 +200,6 @@ void register_nc(CLI::App& app) {
                  : *mode == "required" ? pc::Mode::Required
                                        : pc::Mode::Opportunistic;
     std::signal(SIGPIPE, SIG_IGN);
-    // CLI11_PARSE returns a RuntimeError's exit code without printing anything.
-    if (int status = run_nc(*opts, STDIN_FILENO, STDOUT_FILENO, std::cerr); status != 0)
-      throw CLI::RuntimeError(status);
+    exit_code = run_nc(*opts, STDIN_FILENO, STDOUT_FILENO, std::cerr);
   });
 }
-
-}  // namespace tcpcrypt_cli

@@ -11,10 +11,6 @@
 
 #include "proto/control/messages.h"
 
-namespace CLI {
-class App;
-}
-
 namespace tcpcrypt_cli {
 
 struct NcOptions {
@@ -29,8 +25,5 @@ struct NcOptions {
 
 // Runs nc with the given descriptors for stdin/stdout; returns the exit status.
 int run_nc(const NcOptions& options, int in_fd, int out_fd, std::ostream& log);
-
-// Adds the `nc` subcommand to the tcpcrypt CLI.
-void register_nc(CLI::App& app);
 
 }  // namespace tcpcrypt_cli

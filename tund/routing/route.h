@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "proto/ip/address.h"
 #include "tund/routing/netlink.h"
@@ -21,5 +22,8 @@ struct DefaultRoute {
 SysStatus add_route(RtNetlink& nl, const DefaultRoute& route);
 // RTM_DELROUTE; ESRCH (v4) or ENOENT (v6) when there is none.
 SysStatus delete_route(RtNetlink& nl, const DefaultRoute& route);
+// Appends the output interface index of every unicast default route in `table` (multipath
+// next hops included), in dump order. Used to find the uplinks (the main table's default).
+SysStatus dump_default_route_oifs(RtNetlink& nl, proto::ip::Family family, uint32_t table, std::vector<int>& out);
 
 }  // namespace tund::routing

@@ -80,6 +80,9 @@ class Routing {
   // traffic: they now see packets for local addresses before `local` does (§3.3).
   SysResult<std::vector<Rule>> rules_shadowing_local();
 
+  // Re-applies sysctls someone reset since setup() (packet-path §5.8); returns their keys.
+  SysResult<std::vector<std::string>> reassert_sysctls() { return sysctls_.reassert(); }
+
   const RoutingConfig& config() const { return config_; }
 
  private:

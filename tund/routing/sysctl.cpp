@@ -42,9 +42,31 @@ SysStatus SysctlJournal::set(const std::string& key, const std::string& value) {
   auto old = read_sysctl(key);
   if (!old) return tl::unexpected(old.error());
   if (auto s = write_sysctl(key, value); !s) return s;
-  const bool known = std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.key == key; });
-  if (!known) entries_.push_back({key, *old});
+  auto now = read_sysctl(key);
+  if (!now) return tl::unexpected(now.error());
+  auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.key == key; });
+  if (it == entries_.end())
+    entries_.push_back({key, *old, *now});
+  else
+    it->applied = *now;
   return {};
+}
+
+SysResult<std::vector<std::string>> SysctlJournal::reassert() {
+  std::vector<std::string> fixed;
+  SysStatus first;
+  for (const Entry& e : entries_) {
+    auto current = read_sysctl(e.key);
+    if (!current && current.error().err == ENOENT) continue;
+    SysStatus s = current ? SysStatus{} : SysStatus(tl::unexpected(current.error()));
+    if (current && *current != e.applied) {
+      s = write_sysctl(e.key, e.applied);
+      if (s) fixed.push_back(e.key);
+    }
+    if (!s && first) first = s;
+  }
+  if (!first) return tl::unexpected(first.error());
+  return fixed;
 }
 
 SysStatus SysctlJournal::restore_all() {

@@ -24,10 +24,16 @@ class SysctlJournal {
   SysStatus restore_all();
   bool empty() const { return entries_.empty(); }
 
+  // Puts back every recorded key whose current value differs from what set() wrote
+  // (someone reset it, packet-path §5.8) and returns those keys. Keys that vanished are
+  // skipped. Errors: the first read or write failure, after trying all keys.
+  SysResult<std::vector<std::string>> reassert();
+
  private:
   struct Entry {
     std::string key;
     std::string original;
+    std::string applied;  // as the kernel reports it after set() (it may normalise lists)
   };
   std::vector<Entry> entries_;
 };

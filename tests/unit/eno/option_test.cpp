@@ -230,3 +230,20 @@ TEST(EnoOptionEncode, NonSynFormIsEmpty) {
 
 }  // namespace
 }  // namespace proto::eno
+
+namespace proto::eno {
+namespace {
+
+// Every global suboption is recorded in wire order (for vectors and diagnostics), while
+// only the first one sets `global` (ENO-3).
+TEST(EnoSynParse, RecordsEveryGlobalSuboptionInOrder) {
+  auto o = parse_syn_option(*from_hex("45070021022324"));
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->global, 0x00);
+  ASSERT_EQ(o->globals.size(), 2u);
+  EXPECT_EQ(o->globals[0], (SynOption::GlobalAt{0x00, 0}));
+  EXPECT_EQ(o->globals[1], (SynOption::GlobalAt{0x02, 1}));
+}
+
+}  // namespace
+}  // namespace proto::eno
