@@ -45,7 +45,7 @@ SysStatus remove_stale_socket(const std::string& path) {
 
 ControlServer::ControlServer(boost::asio::io_context& io, ControlBackend& backend,
                              ServerConfig config)
-    : backend_(backend), config_(std::move(config)), acceptor_(io) {
+    : backend_(backend), config_(std::move(config)), acceptor_(io), retry_timer_(io) {
   backend_.attach(this);
 }
 
@@ -53,6 +53,7 @@ ControlServer::~ControlServer() {
   backend_.attach(nullptr);
   boost::system::error_code ec;
   acceptor_.close(ec);
+  retry_timer_.cancel();
   while (!sessions_.empty()) {
     auto s = sessions_.begin()->second;  // keep alive across close()
     s->close();
@@ -89,9 +90,16 @@ SysStatus ControlServer::start() {
 void ControlServer::accept_next() {
   acceptor_.async_accept([this](const boost::system::error_code& ec, stream_protocol::socket s) {
     if (ec == boost::asio::error::operation_aborted) return;
-    if (!ec) on_accepted(std::move(s));
-    else spdlog::warn("control: accept failed: {}", ec.message());
-    accept_next();
+    if (!ec) {
+      on_accepted(std::move(s));
+      return accept_next();
+    }
+    // EMFILE and friends persist: pause instead of spinning on the failing accept.
+    spdlog::warn("control: accept failed: {}; retrying in 100 ms", ec.message());
+    retry_timer_.expires_after(std::chrono::milliseconds(100));
+    retry_timer_.async_wait([this](const boost::system::error_code& wait_ec) {
+      if (!wait_ec) accept_next();
+    });
   });
 }
 

@@ -19,6 +19,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -76,6 +77,7 @@ class ControlServer final : public ControlEvents {
   ControlBackend& backend_;
   ServerConfig config_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
+  boost::asio::steady_timer retry_timer_;  // pause after a failed accept
   bool socket_created_ = false;
   ClientId next_id_ = 1;
   std::map<ClientId, std::shared_ptr<ControlSession>> sessions_;
