@@ -19,6 +19,7 @@ const char* sys_errc_name(SysErrc code) {
     case SysErrc::Netlink: return "netlink";
     case SysErrc::RouteChange: return "route change";
     case SysErrc::RuleChange: return "rule change";
+    case SysErrc::ControlSocket: return "control socket";
     case SysErrc::InvalidConfig: return "invalid config";
     case SysErrc::IcmpSocket: return "ICMP socket";
     case SysErrc::Privileges: return "privileges";

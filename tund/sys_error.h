@@ -16,6 +16,7 @@ enum class SysErrc : uint8_t {
   Netlink,      // opening, sending on or receiving from the rtnetlink socket
   RouteChange,  // RTM_NEWROUTE / RTM_DELROUTE refused by the kernel
   RuleChange,   // RTM_NEWRULE / RTM_DELRULE refused by the kernel
+  ControlSocket,  // creating, binding or accepting on the control socket
   InvalidConfig,
   IcmpSocket,   // opening or reading the raw ICMP/ICMPv6 sockets
   Privileges,   // user lookup, setresuid/setresgid, capabilities

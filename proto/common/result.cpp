@@ -23,6 +23,9 @@ const char* errc_name(Errc code) {
     case Errc::NotTcp: return "not TCP";
     case Errc::BadIcmpChecksum: return "bad ICMP checksum";
     case Errc::IcmpIgnored: return "ICMP message not acted on";
+    case Errc::BadVersion: return "unsupported version";
+    case Errc::UnknownMessage: return "unknown message type";
+    case Errc::TrailingBytes: return "trailing bytes";
     case Errc::CryptoFailure: return "crypto library failure";
     case Errc::EncryptionRequired: return "encryption required but not negotiated";
     case Errc::HandshakeTimeout: return "tcpcrypt key exchange timed out";

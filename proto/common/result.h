@@ -37,6 +37,10 @@ enum class Errc : uint8_t {
   // ICMP (proto/ip/icmp).
   BadIcmpChecksum,   // ICMPv4 message checksum mismatch
   IcmpIgnored,       // an ICMP type/code tund does not act on
+  // Control protocol (proto/control).
+  BadVersion,        // control header names a protocol version we do not speak
+  UnknownMessage,    // control header names a message type we do not know
+  TrailingBytes,     // bytes left over after a complete control message body
   // Crypto back-end failures (library error, out of memory).
   CryptoFailure,
   // API misuse.

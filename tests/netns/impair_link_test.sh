@@ -9,11 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
-if [ "${1:-}" = "--inner" ]; then
-  shift
-  netns_require_inside
-  exec "$@"
-fi
+netns_exec_inner_if_asked "$@"
 
 impair=$1
 mib=${2:-8}

@@ -41,6 +41,17 @@ netns_require_inside() {
   fi
 }
 
+# The inner half of the outer/inner pattern: a script re-executed as `SCRIPT --inner CMD...`
+# inside a test namespace checks that it is inside one, then runs CMD. Call it first thing
+# with "$@"; it returns only when the script was not called with --inner.
+netns_exec_inner_if_asked() {
+  if [ "${1:-}" = "--inner" ]; then
+    shift
+    netns_require_inside
+    exec "$@"
+  fi
+}
+
 netns_track_pid() { NETNS_PIDS+=("$1"); }
 
 netns_teardown() {

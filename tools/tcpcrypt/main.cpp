@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   register_vectors_command(app, exit_code);
   register_demo_command(app, exit_code);
+  register_nc_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -6,3 +6,4 @@
 
 void register_vectors_command(CLI::App& app, int& exit_code);
 void register_demo_command(CLI::App& app, int& exit_code);
+void register_nc_command(CLI::App& app, int& exit_code);  // nc.cpp

@@ -1,0 +1,205 @@
+#include "tools/tcpcrypt/nc.h"
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <optional>
+
+#include "tools/control_client/control_client.h"
+#include "tools/tcpcrypt/subcommands.h"
+
+namespace tcpcrypt_cli {
+namespace {
+
+namespace pc = proto::control;
+using control_client::ControlClient;
+using proto::ip::Endpoint;
+using proto::ip::IpAddress;
+
+constexpr control_client::Timeout kRequestTimeout{10'000};
+
+bool write_all(int fd, const uint8_t* p, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
+    if (w < 0 && errno == ENOTSOCK) w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= size_t(w);
+  }
+  return true;
+}
+
+// Copies in → conn and conn → out until the connection's EOF; stdin EOF half-closes.
+int relay(int conn, int in_fd, int out_fd, std::ostream& log) {
+  bool in_open = true;
+  uint8_t buf[16 * 1024];
+  for (;;) {
+    pollfd p[2] = {{conn, POLLIN, 0}, {in_open ? in_fd : -1, POLLIN, 0}};
+    if (::poll(p, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      log << "tcpcrypt nc: poll: " << std::strerror(errno) << "\n";
+      return 1;
+    }
+    if (p[0].revents) {
+      ssize_t n = ::read(conn, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        log << "tcpcrypt nc: connection: " << std::strerror(errno) << "\n";
+        return 1;
+      }
+      if (n == 0) return 0;
+      if (!write_all(out_fd, buf, size_t(n))) {
+        log << "tcpcrypt nc: output: " << std::strerror(errno) << "\n";
+        return 1;
+      }
+    }
+    if (in_open && p[1].revents) {
+      ssize_t n = ::read(in_fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        in_open = false;
+        ::shutdown(conn, SHUT_WR);
+      } else if (!write_all(conn, buf, size_t(n))) {
+        log << "tcpcrypt nc: connection: " << std::strerror(errno) << "\n";
+        return 1;
+      }
+    }
+  }
+}
+
+std::string describe(const pc::SecurityInfo& s) {
+  if (!s.encrypted) return "not encrypted";
+  char head[96];
+  std::snprintf(head, sizeof head, "encrypted (TEP 0x%02x, AEAD 0x%04x, role %s, session ID ",
+                s.tep, s.aead, s.role == pc::Role::A ? "A" : s.role == pc::Role::B ? "B" : "?");
+  return head + proto::to_hex(s.session_id) + ")";
+}
+
+std::optional<IpAddress> resolve(const std::string& host, std::ostream& log) {
+  if (auto a = IpAddress::parse(host)) return a;
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &res); rc != 0) {
+    log << "tcpcrypt nc: " << host << ": " << ::gai_strerror(rc) << "\n";
+    return std::nullopt;
+  }
+  std::optional<IpAddress> out;
+  if (res->ai_family == AF_INET) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(res->ai_addr);
+    out = IpAddress::from_bytes(
+        proto::ByteView(reinterpret_cast<const uint8_t*>(&sin->sin_addr), IpAddress::kV4Len));
+  } else if (res->ai_family == AF_INET6) {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(res->ai_addr);
+    out = IpAddress::from_bytes(
+        proto::ByteView(reinterpret_cast<const uint8_t*>(&sin6->sin6_addr), IpAddress::kV6Len));
+  }
+  ::freeaddrinfo(res);
+  if (!out) log << "tcpcrypt nc: " << host << ": no IPv4 or IPv6 address\n";
+  return out;
+}
+
+int fail(std::ostream& log, const std::string& what, int err) {
+  log << "tcpcrypt nc: " << what << ": " << std::strerror(err) << "\n";
+  return 1;
+}
+
+int run_connect(ControlClient& client, const NcOptions& o, int in_fd, int out_fd,
+                std::ostream& log) {
+  auto addr = resolve(o.host, log);
+  if (!addr) return 1;
+  pc::Connect req;
+  req.destination = Endpoint{*addr, o.port};
+  req.options.mode = o.mode;
+  const std::string target = req.destination.to_string();
+  auto conn = client.connect(req);
+  if (!conn) return fail(log, target, conn.error());
+  auto result = client.wait_connect_result(conn->token, control_client::kForever);
+  if (!result) return fail(log, target, result.error());
+  if (result->error) return fail(log, target, pc::to_errno(*result->error));
+  if (o.verbose)
+    log << "tcpcrypt nc: connected to " << target << " from " << conn->local.to_string() << ", "
+        << describe(result->security) << "\n";
+  return relay(conn->carrier.get(), in_fd, out_fd, log);
+}
+
+int run_listen(ControlClient& client, const NcOptions& o, int in_fd, int out_fd,
+               std::ostream& log) {
+  pc::Listen req;
+  if (!o.host.empty()) {
+    auto addr = IpAddress::parse(o.host);
+    if (!addr) return fail(log, o.host, EINVAL);
+    req.local.addr = *addr;
+  }
+  req.local.port = o.port;
+  req.backlog = 16;
+  req.options.mode = o.mode;
+  auto handle = client.listen(req);
+  if (!handle) return fail(log, "listen on " + req.local.to_string(), handle.error());
+  log << "tcpcrypt nc: listening on " << handle->local.to_string() << "\n";
+  int status = 0;
+  do {
+    auto in = client.accept(handle->listener, control_client::kForever);
+    if (!in) return fail(log, "accept", in.error());
+    log << "tcpcrypt nc: connection from " << in->info.peer.to_string() << " to "
+        << in->info.local.to_string() << ", " << describe(in->info.security) << "\n";
+    status = relay(in->carrier.get(), in_fd, out_fd, log);
+  } while (o.keep);
+  return status;
+}
+
+}  // namespace
+
+int run_nc(const NcOptions& o, int in_fd, int out_fd, std::ostream& log) {
+  auto client = ControlClient::open(o.control_path, kRequestTimeout);
+  if (!client) return fail(log, "tund control socket " + o.control_path, client.error());
+  return o.listen ? run_listen(*client, o, in_fd, out_fd, log)
+                  : run_connect(*client, o, in_fd, out_fd, log);
+}
+
+}  // namespace tcpcrypt_cli
+
+void register_nc_command(CLI::App& app, int& exit_code) {
+  using namespace tcpcrypt_cli;
+  namespace pc = proto::control;
+  auto opts = std::make_shared<NcOptions>();
+  auto args = std::make_shared<std::vector<std::string>>();
+  auto mode = std::make_shared<std::string>("opportunistic");
+  CLI::App* nc = app.add_subcommand("nc", "netcat through tund: nc HOST PORT | nc -l [ADDR] PORT");
+  nc->add_option("--control", opts->control_path, "tund control socket")->capture_default_str();
+  nc->add_flag("-l,--listen", opts->listen, "listen for a connection");
+  nc->add_flag("-k,--keep-open", opts->keep, "with -l: accept connections one after another");
+  nc->add_flag("-v,--verbose", opts->verbose, "print the connection's encryption status");
+  nc->add_option("--mode", *mode, "ENO mode")
+      ->check(CLI::IsMember({"off", "opportunistic", "required"}))
+      ->capture_default_str();
+  nc->add_option("args", *args, "HOST PORT, or with -l: [ADDR] PORT")->required()->expected(1, 2);
+  nc->callback([opts, args, mode, &exit_code] {
+    bool two = args->size() == 2;
+    if (!opts->listen && !two) throw CLI::ValidationError("nc", "connect needs HOST and PORT");
+    opts->host = two ? (*args)[0] : "";
+    int port = 0;
+    try {
+      port = std::stoi(args->back());
+    } catch (const std::exception&) {
+      port = -1;
+    }
+    if (port < 0 || port > 65535 || (!opts->listen && port == 0))
+      throw CLI::ValidationError("nc", "bad port " + args->back());
+    opts->port = uint16_t(port);
+    opts->mode = *mode == "off"        ? pc::Mode::Off
+                 : *mode == "required" ? pc::Mode::Required
+                                       : pc::Mode::Opportunistic;
+    std::signal(SIGPIPE, SIG_IGN);
+    exit_code = run_nc(*opts, STDIN_FILENO, STDOUT_FILENO, std::cerr);
+  });
+}
