@@ -6,6 +6,7 @@
 
 #include "proto/common/result.h"
 #include "proto/common/time.h"
+#include "proto/control/conn_error.h"
 #include "proto/tcp/connection.h"
 #include "proto/tcpcrypt/session.h"
 #include "proto/tcpcrypt/tep_policy.h"
@@ -56,11 +57,12 @@ struct Event {
   friend bool operator==(const Event&, const Event&) = default;
 };
 
-// errno an application sees for a Closed event: ECONNREFUSED for EncryptionRequired (it
-// tries its next address), ETIMEDOUT for HandshakeTimeout, ECONNRESET for every other
-// tcpinc error (authentication, FIN without FINp, key exchange: distinct from EOF, TC-47),
-// else tcp::close_reason_errno(reason).
-int close_errno(const Event& closed);
+// Why a connection ended, in the one vocabulary tund, shim and tools share (errno via
+// control::to_errno()): nullopt for a clean close; EnoRequired (ECONNREFUSED) for
+// EncryptionRequired, HandshakeTimeout (ETIMEDOUT), IntegrityFailure for frame
+// authentication / FIN without FINp / bytes after FINp, KeyExchangeFailed for every other
+// tcpinc error (all ECONNRESET: distinct from EOF, TC-47); else from the TCP close reason.
+std::optional<control::ConnError> conn_error(const Event& closed);
 
 struct Stats {
   uint64_t app_bytes_sent = 0;      // taken from the application and sent encrypted

@@ -72,7 +72,7 @@ TEST(TcpincFallback, RequiredModeFailsWithoutLeaking) {
     auto closed = s.closed();
     ASSERT_TRUE(closed);
     EXPECT_EQ(closed->error, Errc::EncryptionRequired);
-    EXPECT_EQ(proto::tcpinc::close_errno(*closed), ECONNREFUSED);
+    EXPECT_EQ(proto::control::to_errno(*proto::tcpinc::conn_error(*closed)), ECONNREFUSED);
     EXPECT_FALSE(s.saw(SecureEvent::Kind::Connected));
     EXPECT_FALSE(any_payload(s, other));
     EXPECT_TRUE(other.received.empty());

@@ -72,7 +72,7 @@ TEST(TcpincMiddlebox, EnoStrippedFromThirdAckFailsTheConnection) {
   p.b().to_send = marked(5000, 2);
   ASSERT_TRUE(run_to_close(p));
   EXPECT_EQ(p.b().closed()->error, Errc::EnoMismatch);
-  EXPECT_EQ(proto::tcpinc::close_errno(*p.b().closed()), ECONNRESET);
+  EXPECT_EQ(proto::control::to_errno(*proto::tcpinc::conn_error(*p.b().closed())), ECONNRESET);
   EXPECT_EQ(p.a().closed()->reason, CloseReason::Reset);
   EXPECT_TRUE(p.a().received.empty());
   EXPECT_TRUE(p.b().received.empty());
@@ -114,7 +114,7 @@ TEST(TcpincMiddlebox, MissingInit2TimesOut) {
   p.a().to_send = marked(3000, 1);
   ASSERT_TRUE(run_to_close(p));
   EXPECT_EQ(p.a().closed()->error, Errc::HandshakeTimeout);
-  EXPECT_EQ(proto::tcpinc::close_errno(*p.a().closed()), ETIMEDOUT);
+  EXPECT_EQ(proto::control::to_errno(*proto::tcpinc::conn_error(*p.a().closed())), ETIMEDOUT);
   EXPECT_FALSE(p.a().saw(SecureEvent::Kind::Connected));
   EXPECT_FALSE(wire_contains(p.a().sent, marker()));
   EXPECT_GE(p.now() - Instant{1'000'000}, 5s);
@@ -165,7 +165,7 @@ TEST(TcpincMiddlebox, FlippedCiphertextBitAborts) {
     ASSERT_TRUE(run_to_close(p));
     auto b = p.b().closed();
     EXPECT_EQ(b->error, Errc::AuthFailed) << target;
-    EXPECT_EQ(proto::tcpinc::close_errno(*b), ECONNRESET);
+    EXPECT_EQ(proto::control::to_errno(*proto::tcpinc::conn_error(*b)), ECONNRESET);
     EXPECT_FALSE(p.b().saw(SecureEvent::Kind::PeerFin));
     EXPECT_TRUE(prefix_of(p.b().received, sent)) << target;
     EXPECT_LT(p.b().received.size(), sent.size());

@@ -186,17 +186,21 @@ TEST(SecureConnection, MoveKeepsWorking) {
   EXPECT_EQ(w.a.session_id(), w.b.session_id());
 }
 
-// TC-47 and the socket errno contract (spec/api.md §9.3).
-TEST(SecureConnection, CloseErrnoMapping) {
-  auto closed = [](std::optional<Errc> e, tcp::CloseReason r = tcp::CloseReason::Aborted) {
-    return close_errno(Event{Event::Kind::Closed, r, e});
+// TC-47 and the socket errno contract (spec/api.md §9.3), through control::to_errno.
+TEST(SecureConnection, ConnErrorMapping) {
+  auto errno_of = [](std::optional<Errc> e, tcp::CloseReason r = tcp::CloseReason::Aborted) {
+    auto ce = conn_error(Event{Event::Kind::Closed, r, e});
+    return ce ? control::to_errno(*ce) : 0;
   };
-  EXPECT_EQ(closed(Errc::EncryptionRequired), ECONNREFUSED);
-  EXPECT_EQ(closed(Errc::HandshakeTimeout), ETIMEDOUT);
-  EXPECT_EQ(closed(Errc::AuthFailed), ECONNRESET);
-  EXPECT_EQ(closed(Errc::FinWithoutFinp), ECONNRESET);
-  EXPECT_EQ(closed(std::nullopt, tcp::CloseReason::Normal), 0);
-  EXPECT_EQ(closed(std::nullopt, tcp::CloseReason::Reset), ECONNRESET);
+  EXPECT_EQ(errno_of(Errc::EncryptionRequired), ECONNREFUSED);
+  EXPECT_EQ(errno_of(Errc::HandshakeTimeout), ETIMEDOUT);
+  EXPECT_EQ(errno_of(Errc::AuthFailed), ECONNRESET);
+  EXPECT_EQ(errno_of(Errc::FinWithoutFinp), ECONNRESET);
+  EXPECT_EQ(errno_of(Errc::InvalidPublicKey), ECONNRESET);
+  EXPECT_EQ(errno_of(std::nullopt, tcp::CloseReason::Normal), 0);
+  EXPECT_EQ(errno_of(std::nullopt, tcp::CloseReason::Reset), ECONNRESET);
+  EXPECT_EQ(conn_error(Event{Event::Kind::Closed, tcp::CloseReason::Aborted, Errc::AuthFailed}),
+            control::ConnError::IntegrityFailure);
   EXPECT_STREQ(mode_name(Mode::Required), "required");
 }
 
