@@ -1,7 +1,8 @@
 // The SecureConnection counterpart of tcp::Endpoint (endpoint.h): one host's TCP-ENO +
 // tcpcrypt connections, demultiplexed by 4-tuple, with a listen table, bounded passive
 // opens, and stateless RSTs for segments that belong to nothing (RFC 9293 §3.10.7.1).
-// The logic is tcp::BasicEndpoint's. This is what tund's connection table drives. Sans-IO; single owner, not thread-safe.
+// The logic is tcp::BasicEndpoint's (basic_endpoint.h). This is what tund's connection
+// table drives. Sans-IO; single owner, not thread-safe.
 //
 // Polling contract, after any input (on_segment, on_timer, connect, or a call on a
 // connection from get()): drain poll_transmit(), poll_accept() and each connection's
