@@ -1,7 +1,8 @@
 // The SecureConnection counterpart of tcp::Endpoint (endpoint.h): one host's TCP-ENO +
 // tcpcrypt connections, demultiplexed by 4-tuple, with a listen table, bounded passive
 // opens, and stateless RSTs for segments that belong to nothing (RFC 9293 §3.10.7.1).
-// This is what tund's connection table drives. Sans-IO; single owner, not thread-safe.
+// The logic is tcp::BasicEndpoint's (basic_endpoint.h). This is what tund's connection
+// table drives. Sans-IO; single owner, not thread-safe.
 //
 // Polling contract, after any input (on_segment, on_timer, connect, or a call on a
 // connection from get()): drain poll_transmit(), poll_accept() and each connection's
@@ -10,13 +11,9 @@
 // keyed by peer IP address) are borrowed and must outlive the endpoint.
 #pragma once
 
-#include <deque>
-#include <map>
-#include <optional>
-#include <set>
-
+#include "crypto/random.h"
 #include "crypto/secure.h"
-#include "proto/tcp/endpoint.h"
+#include "proto/tcp/basic_endpoint.h"
 #include "proto/tcpinc/secure_connection.h"
 
 namespace proto::tcpinc {
@@ -29,54 +26,39 @@ struct SecureEndpointConfig {
   size_t max_pending_resets = 64;
 };
 
-class SecureEndpoint {
+// SecureEndpoint's BasicEndpoint factory: SecureConnections that share the endpoint's ISN
+// secret (kept here), RandomSource and SessionCache (both borrowed).
+class SecureConnectionFactory {
+ public:
+  SecureConnectionFactory(const Config& cfg, crypto::RandomSource& rng,
+                          tcpcrypt::SessionCache* cache);
+
+  // Active open with `cfg`, whose tcp.isn_secret is replaced by the endpoint's.
+  SecureConnection connect(const tcp::FourTuple& tuple, const Config& cfg, Instant now) const;
+  SecureConnection accept(ConnectionId id, const tcp::FourTuple& tuple, Instant now) const;
+  const Config& config() const { return cfg_; }
+
+ private:
+  Config with_secret(Config c) const;
+
+  Config cfg_;
+  crypto::SecretBytes isn_secret_;
+  crypto::RandomSource* rng_;
+  tcpcrypt::SessionCache* cache_;
+};
+
+class SecureEndpoint : public tcp::BasicEndpoint<SecureConnection, SecureConnectionFactory> {
  public:
   SecureEndpoint(const SecureEndpointConfig& cfg, crypto::RandomSource& rng,
                  tcpcrypt::SessionCache* cache);
-
-  void listen(uint16_t port) { listening_.insert(port); }
-  void unlisten(uint16_t port) { listening_.erase(port); }
 
   // Active open with the endpoint's config, or with `cfg` (e.g. per-socket mode, TEPs).
   // InvalidState if the 4-tuple is in use, TooLong if the table is full.
   Result<ConnectionId> connect(const tcp::FourTuple& tuple, Instant now);
   Result<ConnectionId> connect(const tcp::FourTuple& tuple, const Config& cfg, Instant now);
 
-  // A received TCP segment with its IP addresses; returns the connection it went to.
-  std::optional<ConnectionId> on_segment(ByteView segment, const tcp::IpAddress& src,
-                                         const tcp::IpAddress& dst, Instant now);
-  void on_timer(Instant now);
-
-  std::optional<tcp::EndpointTransmit> poll_transmit(Instant now, MutByteView buf);
-  std::optional<Instant> next_timeout() const;  // O(connections)
-  std::optional<ConnectionId> poll_accept();
-
-  SecureConnection* get(ConnectionId id);
-  void remove(ConnectionId id);
-  size_t size() const { return conns_.size(); }
-  const tcp::EndpointStats& stats() const { return stats_; }
-
- private:
-  Config with_secret(Config c) const;
-  ConnectionId add(SecureConnection conn);
-  static Bytes key_of(const tcp::FourTuple& t);
-
-  SecureEndpointConfig cfg_;
-  crypto::SecretBytes isn_secret_;
-  crypto::RandomSource& rng_;
-  tcpcrypt::SessionCache* cache_;
-  std::set<uint16_t> listening_;
-  std::map<ConnectionId, SecureConnection> conns_;
-  std::map<Bytes, ConnectionId> by_tuple_;
-  std::deque<ConnectionId> accepted_;
-  struct PendingReset {
-    tcp::IpAddress src, dst;
-    tcp::SegmentRepr seg;
-  };
-  std::deque<PendingReset> resets_;
-  ConnectionId next_id_ = 1;
-  ConnectionId cursor_ = 0;
-  tcp::EndpointStats stats_;
+  // Inherited from tcp::BasicEndpoint: listen, unlisten, on_segment, on_timer,
+  // poll_transmit, next_timeout, poll_accept, get, remove, size, stats.
 };
 
 }  // namespace proto::tcpinc

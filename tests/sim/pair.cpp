@@ -9,26 +9,13 @@ namespace sim {
 
 using proto::tcp::CloseReason;
 using proto::tcp::FourTuple;
-using proto::tcp::IpAddress;
 
 namespace {
 
-constexpr std::array<uint8_t, 16> kSecretA{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-constexpr std::array<uint8_t, 16> kSecretB{9, 9, 9, 9, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-
-IpAddress address(bool v6, uint8_t last) {
-  if (v6) {
-    std::array<uint8_t, 16> b{0xfd, 0x00, 0x00, 0x18};
-    b[15] = last;
-    return IpAddress::v6(b);
-  }
-  return IpAddress::v4({198, 18, 0, last});
-}
-
-Connection make(const proto::tcp::Config& base, ByteView secret, const FourTuple& t,
-                bool active, Instant now) {
+Connection make(const proto::tcp::Config& base, bool a, bool ipv6, bool active, Instant now) {
   proto::tcp::Config c = base;
-  c.isn_secret = secret;
+  c.isn_secret = host_secret(a);
+  FourTuple t = host_tuple(a, ipv6);
   return active ? Connection::connect(c, t, now) : Connection::listen(c, t, now);
 }
 
@@ -65,28 +52,12 @@ void Host::app(Instant now) {
   while (size_t n = conn.poll_read(chunk, now)) received.insert(received.end(), chunk.begin(), chunk.begin() + n);
 }
 
-ByteView host_secret(bool a) { return a ? ByteView(kSecretA) : ByteView(kSecretB); }
-
-proto::tcp::FourTuple host_tuple(bool a, bool ipv6) {
-  return a ? FourTuple{address(ipv6, 1), 40000, address(ipv6, 2), 80}
-           : FourTuple{address(ipv6, 2), 80, address(ipv6, 1), 40000};
-}
-
 Pair::Pair(const PairOptions& opt, uint64_t seed)
-    : now_(opt.start),
-      a_{make(opt.a_cfg, kSecretA, host_tuple(true, opt.ipv6), true,
-              opt.start),
-         address(opt.ipv6, 1)},
-      b_{make(opt.b_cfg, kSecretB, host_tuple(false, opt.ipv6),
-              !opt.b_listens, opt.start),
-         address(opt.ipv6, 2)},
-      ab_(opt.ab, seed * 2 + 1),
-      ba_(opt.ba, seed * 2 + 2),
-      buf_(proto::tcp::kMaxHeaderLen + 65535) {
-  capturing_ = std::getenv("SIM_PCAP") != nullptr;
-  ab_.set_overhead(proto::tcp::ip_header_len(a_.addr));
-  ba_.set_overhead(proto::tcp::ip_header_len(b_.addr));
-}
+    : Driver(opt.ab, opt.ba, opt.ipv6, opt.start, seed),
+      a_{make(opt.a_cfg, true, opt.ipv6, true, opt.start), host_tuple(true, opt.ipv6).local_addr},
+      b_{make(opt.b_cfg, false, opt.ipv6, !opt.b_listens, opt.start),
+         host_tuple(false, opt.ipv6).local_addr},
+      capturing_(std::getenv("SIM_PCAP") != nullptr) {}
 
 void Pair::flush_host(Host& h, Link& out) {
   for (int round = 0; round < 4; ++round) {
@@ -131,52 +102,15 @@ void Pair::deliver(Link& in, Host& h, const Host& from) {
   }
 }
 
-bool Pair::step() {
-  flush();
-  std::optional<Instant> t;
-  for (auto c : {a_.conn.next_timeout(), b_.conn.next_timeout(), ab_.next_delivery(),
-                 ba_.next_delivery()})
-    if (c && (!t || *c < *t)) t = c;
-  if (!t) return false;
-  now_ = std::max(now_, *t);
+std::optional<Instant> Pair::next_timeout() const {
+  return earliest(a_.conn.next_timeout(), b_.conn.next_timeout());
+}
+
+void Pair::deliver_and_fire() {
   deliver(ab_, b_, a_);
   deliver(ba_, a_, b_);
   a_.conn.on_timer(now_);
   b_.conn.on_timer(now_);
-  flush();
-  return true;
-}
-
-bool Pair::drive(Instant until) {
-  // The step cap turns a livelock (a timer that never advances time) into a failure.
-  for (int steps = 0; now_ <= until && steps < 2'000'000; ++steps) {
-    if (!step()) return true;
-  }
-  return false;
-}
-
-void Pair::run_until(Instant t) {
-  while (now_ < t) {
-    flush();
-    std::optional<Instant> next;
-    for (auto c : {a_.conn.next_timeout(), b_.conn.next_timeout(), ab_.next_delivery(),
-                   ba_.next_delivery()})
-      if (c && (!next || *c < *next)) next = c;
-    if (!next || *next > t) {
-      now_ = t;
-      flush();
-      return;
-    }
-    step();
-  }
-}
-
-bool Pair::run_until(const std::function<bool()>& done, Duration limit) {
-  Instant end = now_ + limit;
-  flush();
-  while (!done() && now_ < end && step()) {
-  }
-  return done();
 }
 
 Bytes pattern(size_t n, uint64_t seed) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "proto/tcp/connection.h"
+#include "tests/sim/driver.h"
 #include "tests/sim/link.h"
 #include "tests/sim/pcap.h"
 
@@ -46,33 +47,14 @@ struct PairOptions {
   Instant start{1'000'000};  // virtual time at creation (the ISNs depend on it)
 };
 
-// The ISN secret and 4-tuple each host uses, so that a test can aim the ISNs.
-ByteView host_secret(bool a);
-proto::tcp::FourTuple host_tuple(bool a, bool ipv6);
-
-class Pair {
+// Stepping, driving and the links are Driver's (driver.h).
+class Pair final : public Driver {
  public:
   Pair(const PairOptions& opt, uint64_t seed);
 
-  // One step: flush both hosts, jump to the next event, deliver and fire timers.
-  // Returns false once nothing is scheduled anywhere (both idle).
-  bool step();
-  // Steps until idle or until `until` (virtual time) passes; true if it went idle.
-  bool drive(Instant until);
-  bool drive_for(Duration d) { return drive(now_ + d); }
-  // Steps until virtual time reaches t (or everything is idle).
-  void run_until(Instant t);
-  // Steps until done() holds (checked between steps) or `limit` of virtual time passes;
-  // returns done().
-  bool run_until(const std::function<bool()>& done, Duration limit);
-
   Host& a() { return a_; }
   Host& b() { return b_; }
-  Link& ab() { return ab_; }
-  Link& ba() { return ba_; }
-  Instant now() const { return now_; }
-  // Flushes both hosts now (e.g. after an app command in a test).
-  void flush();
+  void flush() override;
   // Every segment either host sent (as sent, before the links' impairments), recorded
   // only when the environment variable SIM_PCAP names a directory.
   const std::vector<CapturedSegment>& capture() const { return capture_; }
@@ -80,13 +62,12 @@ class Pair {
   void save_capture(const std::string& name) const;
 
  private:
+  std::optional<Instant> next_timeout() const override;
+  void deliver_and_fire() override;
   void flush_host(Host& h, Link& out);
   void deliver(Link& in, Host& h, const Host& from);
 
-  Instant now_;
   Host a_, b_;
-  Link ab_, ba_;
-  Bytes buf_;
   bool capturing_ = false;
   std::vector<CapturedSegment> capture_;
 };

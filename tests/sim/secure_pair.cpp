@@ -86,17 +86,11 @@ void SecureHost::app(Instant now) {
 }
 
 SecurePair::SecurePair(const SecurePairOptions& opt, uint64_t seed)
-    : rng_a_(seed * 3 + 1),
+    : Driver(opt.ab, opt.ba, opt.ipv6, opt.start, seed),
+      rng_a_(seed * 3 + 1),
       rng_b_(seed * 3 + 2),
-      now_(opt.start),
       a_{make_stack(opt.a, true, opt.ipv6, rng_a_, opt.start), host_tuple(true, opt.ipv6).local_addr},
-      b_{make_stack(opt.b, false, opt.ipv6, rng_b_, opt.start), host_tuple(false, opt.ipv6).local_addr},
-      ab_(opt.ab, seed * 2 + 1),
-      ba_(opt.ba, seed * 2 + 2),
-      buf_(proto::tcp::kMaxHeaderLen + 65535) {
-  ab_.set_overhead(proto::tcp::ip_header_len(a_.addr));
-  ba_.set_overhead(proto::tcp::ip_header_len(b_.addr));
-}
+      b_{make_stack(opt.b, false, opt.ipv6, rng_b_, opt.start), host_tuple(false, opt.ipv6).local_addr} {}
 
 void SecurePair::flush_host(SecureHost& h, Link& out) {
   for (int round = 0; round < 4; ++round) {
@@ -129,42 +123,22 @@ void SecurePair::deliver(Link& in, SecureHost& h, const SecureHost& from) {
   }
 }
 
-bool SecurePair::step() {
-  flush();
-  std::optional<Instant> t;
-  for (auto c : {a_.stack->next_timeout(), b_.stack->next_timeout(), ab_.next_delivery(),
-                 ba_.next_delivery()})
-    if (c && (!t || *c < *t)) t = c;
-  if (!t) return false;
-  now_ = std::max(now_, *t);
+std::optional<Instant> SecurePair::next_timeout() const {
+  return earliest(a_.stack->next_timeout(), b_.stack->next_timeout());
+}
+
+void SecurePair::deliver_and_fire() {
   deliver(ab_, b_, a_);
   deliver(ba_, a_, b_);
   a_.stack->on_timer(now_);
   b_.stack->on_timer(now_);
-  flush();
-  return true;
-}
-
-bool SecurePair::run_until(const std::function<bool()>& done, Duration limit) {
-  Instant end = now_ + limit;
-  flush();
-  for (int steps = 0; !done() && now_ < end && steps < 2'000'000; ++steps)
-    if (!step()) break;
-  return done();
-}
-
-bool SecurePair::drive(Duration limit) {
-  Instant end = now_ + limit;
-  for (int steps = 0; now_ <= end && steps < 2'000'000; ++steps)
-    if (!step()) return true;
-  return false;
 }
 
 ::testing::AssertionResult secure_exchange(SecurePair& p, uint64_t seed, size_t n_ab, size_t n_ba) {
   p.a().to_send = pattern(n_ab, seed * 7 + 1);
   p.b().to_send = pattern(n_ba, seed * 7 + 2);
   p.a().close_when_done = p.b().close_when_done = true;
-  bool idle = p.drive(900s);
+  bool idle = p.drive_for(900s);
   auto fail = [&](const char* what) {
     return ::testing::AssertionFailure()
            << what << " seed=" << seed << " a=" << state_name(p.a().stack->state())

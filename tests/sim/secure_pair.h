@@ -14,6 +14,7 @@
 
 #include "crypto/random.h"
 #include "proto/tcpinc/secure_connection.h"
+#include "tests/sim/driver.h"
 #include "tests/sim/link.h"
 #include "tests/sim/pair.h"
 
@@ -74,31 +75,23 @@ struct SecureHost {
   void app(Instant now);
 };
 
-class SecurePair {
+// Stepping, driving and the links are Driver's (driver.h).
+class SecurePair final : public Driver {
  public:
   SecurePair(const SecurePairOptions& opt, uint64_t seed);
 
-  bool step();  // false once both hosts and both links are idle
-  // Steps until done() holds or `limit` of virtual time passes; returns done().
-  bool run_until(const std::function<bool()>& done, Duration limit);
-  bool drive(Duration limit);  // until idle; true if it went idle
-
   SecureHost& a() { return a_; }
   SecureHost& b() { return b_; }
-  Link& ab() { return ab_; }
-  Link& ba() { return ba_; }
-  Instant now() const { return now_; }
-  void flush();
+  void flush() override;
 
  private:
+  std::optional<Instant> next_timeout() const override;
+  void deliver_and_fire() override;
   void flush_host(SecureHost& h, Link& out);
   void deliver(Link& in, SecureHost& h, const SecureHost& from);
 
   crypto::DeterministicRandom rng_a_, rng_b_;
-  Instant now_;
   SecureHost a_, b_;
-  Link ab_, ba_;
-  Bytes buf_;
 };
 
 // Both hosts send (n_ab / n_ba pattern bytes), close when done, run to idle. Checks exact

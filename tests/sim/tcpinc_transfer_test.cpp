@@ -60,7 +60,7 @@ TEST(TcpincTransfer, EveryTepAndAeadUnderLoss) {
         p.b().to_send = marked(12'000, seed + 100);
         Bytes a_sent = p.a().to_send, b_sent = p.b().to_send;
         p.a().close_when_done = p.b().close_when_done = true;
-        ASSERT_TRUE(p.drive(900s)) << int(tep) << " seed " << seed;
+        ASSERT_TRUE(p.drive_for(900s)) << int(tep) << " seed " << seed;
         EXPECT_EQ(p.b().received, a_sent) << int(tep) << " seed " << seed;
         EXPECT_EQ(p.a().received, b_sent) << int(tep) << " seed " << seed;
         SecureConnection& a = p.a().secure();

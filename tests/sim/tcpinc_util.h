@@ -24,18 +24,10 @@ inline Bytes marked(size_t n, uint64_t seed) {
   return b;
 }
 
-// Both hosts' links with `loss_ppm` loss plus reordering and duplication (no corruption:
-// tests that want it say so).
+// lossy_link() both ways (no corruption: tests that want it say so).
 inline SecurePairOptions lossy(uint32_t loss_ppm) {
   SecurePairOptions opt;
-  for (LinkParams* l : {&opt.ab, &opt.ba}) {
-    l->loss_ppm = loss_ppm;
-    l->reorder_ppm = 50'000;
-    l->duplicate_ppm = 10'000;
-    l->delay = 20ms;
-    l->jitter = 15ms;
-    l->rate_bytes_per_s = 2'000'000;
-  }
+  opt.ab = opt.ba = lossy_link(loss_ppm);
   return opt;
 }
 
