@@ -114,8 +114,7 @@ Outcome<control::ListenGrant> ConnTable::listen(const ClientContext& client, con
     return refuse(ConnError::AddressNotAvailable);
   const uint16_t port = req.local.port;
   if (ports_.in_range(port)) return refuse(ConnError::AddressInUse);
-  for (const auto& [token, l] : listeners_)
-    if (l.local.port == port) return refuse(ConnError::AddressInUse);
+  if (listener_by_port_.count(port)) return refuse(ConnError::AddressInUse);
   if (config_.add_listener_rule) {
     if (auto s = config_.add_listener_rule(port); !s) {
       spdlog::warn("listen on port {}: {}", port, s.error().message());
@@ -153,7 +152,8 @@ OpOutcome ConnTable::unlisten(const ClientContext& client, uint64_t listener) {
 void ConnTable::release_listener_connection(uint64_t listener) {
   auto it = listeners_.find(listener);
   if (it == listeners_.end() || --it->second.live > 0 || it->second.open) return;
-  if (config_.remove_listener_rule)
+  // A newer listener on the same port keeps the rule.
+  if (config_.remove_listener_rule && !listener_by_port_.count(it->second.local.port))
     if (auto s = config_.remove_listener_rule(it->second.local.port); !s)
       spdlog::warn("unlisten port {}: {}", it->second.local.port, s.error().message());
   listeners_.erase(it);
