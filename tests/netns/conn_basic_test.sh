@@ -28,8 +28,8 @@ expect_nc_error() {
 per_family() {
   local me=$1 peer=$2 bind=$3
   echo "--- [$peer] HTTP GET through tund to a kernel server"
-  conn_peer bash -c "cd '$CONN_WORK/www' && exec timeout 60 python3 -m http.server 8080 --bind '$bind'" \
-    >/dev/null 2>&1 &
+  conn_peer_bg /dev/null bash -c "cd '$CONN_WORK/www' && exec timeout 60 python3 -m http.server 8080 --bind '$bind'"
+  local http=$CONN_BG
   conn_wait_for 10 conn_peer python3 -c "import socket; socket.create_connection(('$bind', 8080), 1)" 2>/dev/null ||
     conn_fail "http.server did not start"
   local got
@@ -47,8 +47,8 @@ per_family() {
   wait "$ncl" || conn_fail "nc -l exit status $?: $(cat "$CONN_WORK/ncl.err")"
 
   echo "--- [$peer] half-close: tund side closes first, the kernel still replies"
-  conn_peer timeout 30 "$peer_py" halfclose-server "$bind" 9001 20 >"$CONN_WORK/hc.out" &
-  local bg=$!
+  conn_peer_bg "$CONN_WORK/hc.out" timeout 30 "$peer_py" halfclose-server "$bind" 9001 20
+  local bg=$CONN_BG
   conn_wait_for 10 grep -qs listening "$CONN_WORK/hc.out" || conn_fail "halfclose-server did not listen"
   got=$(printf 'hello' | timeout 30 "$tcpcrypt" nc --control "$CONN_CTL" "$peer" 9001)
   [ "$got" = "got 5 bytes" ] || conn_fail "after our FIN the peer's reply was: '$got'"
@@ -61,6 +61,8 @@ per_family() {
   got=$(conn_peer timeout 30 "$peer_py" halfclose-client "$me" 9002 hello 20)
   [ "$got" = "got 5 bytes" ] || conn_fail "after the peer's FIN tund's reply was: '$got'"
   wait "$bg" || conn_fail "halfclose-listen failed"
+  kill "$http"
+  wait "$http" 2>/dev/null || true
 }
 
 inner() {
@@ -78,8 +80,8 @@ inner() {
   per_family "$NETNS_HOST_ADDR6" "$NETNS_PEER_ADDR6" "$NETNS_PEER_ADDR6"
 
   echo "--- peer reset: ECONNRESET"
-  conn_peer timeout 30 "$peer_py" rst "$NETNS_PEER_ADDR4" 9003 20 >"$CONN_WORK/rst.out" &
-  local bg=$!
+  conn_peer_bg "$CONN_WORK/rst.out" timeout 30 "$peer_py" rst "$NETNS_PEER_ADDR4" 9003 20
+  local bg=$CONN_BG
   conn_wait_for 10 grep -qs listening "$CONN_WORK/rst.out" || conn_fail "rst peer did not listen"
   local status=0
   { echo hi; sleep 10; } | timeout 30 "$tcpcrypt" nc --control "$CONN_CTL" "$NETNS_PEER_ADDR4" 9003 \
@@ -99,8 +101,8 @@ inner() {
   [ $((SECONDS - t0)) -le 10 ] || conn_fail "timeout took $((SECONDS - t0)) s"
 
   echo "--- kernel sockets on other ports of host A still work"
-  conn_peer timeout 20 python3 "$here/peer.py" listen "$NETNS_PEER_ADDR4" 7001 10 >"$CONN_WORK/k1.out" &
-  bg=$!
+  conn_peer_bg "$CONN_WORK/k1.out" timeout 20 python3 "$here/peer.py" listen "$NETNS_PEER_ADDR4" 7001 10
+  bg=$CONN_BG
   conn_wait_for 10 grep -qs listening "$CONN_WORK/k1.out" || conn_fail "kernel peer listener"
   local out
   out=$(timeout 20 python3 "$here/peer.py" connect "$NETNS_PEER_ADDR4" 7001 5)

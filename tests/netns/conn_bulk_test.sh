@@ -24,9 +24,8 @@ inner() {
   want=$(sha256sum "$CONN_WORK/data" | cut -d' ' -f1)
 
   echo "--- tund → kernel, $mib MiB"
-  conn_peer timeout "$timeout_s" python3 "$here/stream.py" recv "$NETNS_PEER_ADDR4" 9100 "$timeout_s" \
-    >"$CONN_WORK/recv.out" &
-  local bg=$!
+  conn_peer_bg "$CONN_WORK/recv.out" timeout "$timeout_s" python3 "$here/stream.py" recv "$NETNS_PEER_ADDR4" 9100 "$timeout_s"
+  local bg=$CONN_BG
   conn_wait_for 10 grep -qs listening "$CONN_WORK/recv.out" || conn_fail "stream.py recv did not listen"
   local t0
   t0=$(date +%s.%N)

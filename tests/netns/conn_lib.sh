@@ -3,6 +3,9 @@
 #                                                  waits for its control socket; sets TUND_PID,
 #                                                  CONN_CTL (socket path), CONN_WORK (temp dir)
 #   conn_peer CMD...                               runs CMD in peer B
+#   conn_peer_bg OUT CMD...                        starts CMD in peer B in the background
+#                                                  (stdout and stderr to OUT); CONN_BG = its PID,
+#                                                  which the EXIT trap kills
 #   conn_wait_for SECONDS CMD...                   polls every 0.1 s until CMD succeeds
 #   conn_fail MESSAGE                              prints tund's log tail, exits 1
 
@@ -21,6 +24,14 @@ conn_fail() {
 }
 
 conn_peer() { ip netns exec "$CONN_PEER_NS" "$@"; }
+# A plain command (not a function or subshell) in the background, so that $! is the process
+# itself and killing it ends the peer program.
+conn_peer_bg() {
+  local out=$1
+  shift
+  ip netns exec "$CONN_PEER_NS" "$@" >"$out" 2>&1 &
+  CONN_BG=$!
+}
 
 conn_start_tund() {
   local tund=$1
