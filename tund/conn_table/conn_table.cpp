@@ -108,6 +108,8 @@ void ConnTable::on_packet(const proto::ip::IpPacket& packet, Instant now) {
 }
 
 void ConnTable::on_icmp(const proto::ip::IcmpError& error, Instant now) {
+  spdlog::debug("ICMP {} for {} -> {} seq {} mtu {}", proto::ip::icmp_error_kind_name(error.kind),
+                error.local.to_string(), error.remote.to_string(), error.seq, error.mtu);
   for (auto& [token, m] : conns_) {
     if (m.local != error.local || m.remote != error.remote) continue;
     auto* c = tcp(m);
