@@ -2,8 +2,11 @@
 // back-pressure both ways (conn_table.h).
 #include "tund/conn_table/conn_table.h"
 
+#include <spdlog/spdlog.h>
+
 namespace tund::conn_table {
 
+namespace pc = proto::control;
 using proto::Instant;
 
 void ConnTable::start_relay(Managed& m, control::UniqueFd tund_end) {
@@ -100,6 +103,13 @@ void ConnTable::app_gone(Managed& m, Instant now) {
 
 void ConnTable::close_carrier(Managed& m) {
   if (!m.carrier) return;
+  if (const auto* c = tcp(m); c && spdlog::should_log(spdlog::level::debug)) {
+    const auto& st = c->stats();
+    spdlog::debug("connection {} {} -> {} carrier closed ({}): segments {}/{} out/in, retransmits {} (fast {}, RTO {})",
+                  m.token, m.local.to_string(), m.remote.to_string(),
+                  m.error ? pc::conn_error_name(*m.error) : "normal", st.segments_sent, st.segments_received,
+                  st.retransmits, st.fast_retransmits, st.rto_expirations);
+  }
   m.carrier->close();
   m.carrier.reset();
 }
