@@ -139,8 +139,11 @@ void ConnTable::drain(Instant now) {
     while (auto id = stack_.endpoint().poll_accept()) adopt_passive(*id, now);
     auto batch = std::move(dirty_);
     dirty_.clear();
-    for (uint64_t token : batch)
-      if (auto* m = find(token)) process_events(*m, now);
+    for (uint64_t token : batch) {
+      auto* m = find(token);
+      if (m) process_events(*m, now);
+      if ((m = find(token)) && finished(*m)) remove(*m);
+    }
   } while (!dirty_.empty());
   stack_.transmit(now);
 }
@@ -202,14 +205,14 @@ void ConnTable::on_connected(Managed& m, Instant now) {
     if (events_) events_->connect_result(m.client, pc::ConnectResult{m.token, std::nullopt, {}});
   } else {
     auto& l = listeners_.at(m.listener);
-    --l.pending;
     auto pair = make_carrier_pair();
     if (!l.open || !events_ || !pair) {
       if (!pair) ++stats_.carrier_errors;
-      tcp(m)->abort(now);
+      tcp(m)->abort(now);  // its Closed event settles the listener's pending count
       mark(m.token);
       return;
     }
+    --l.pending;
     start_relay(m, std::move(pair->first));
     m.delivered = true;
     ++stats_.accepted;
@@ -234,10 +237,13 @@ void ConnTable::on_closed(Managed& m, tcp::CloseReason reason, Instant now) {
     remove(m);  // closes the carrier unread: the app sees ECONNRESET or EOF (header)
     return;
   }
-  // Normal: both FINs done. Bytes may still wait for a slow app; finish once they are out.
+  // Normal: both FINs done. Bytes may still wait for a slow app; drain() removes the
+  // connection once they are out (finished()).
+  m.tcp_closed = true;
   pump_to_app(m, now);
-  if (!m.carrier || m.fin_to_app) remove(m);
 }
+
+bool ConnTable::finished(const Managed& m) const { return m.tcp_closed && (!m.carrier || m.fin_to_app); }
 
 void ConnTable::remove(Managed& m) {
   if (m.error) remember_closed(m);

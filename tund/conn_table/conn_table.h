@@ -121,6 +121,7 @@ class ConnTable final : public PacketHandler, public control::ControlBackend {
     bool delivered = false;    // Connected reported (ConnectResult or Accepted)
     bool app_eof = false;      // the app closed its write side; TCP close() called
     bool fin_to_app = false;   // shutdown(SHUT_WR) done on the carrier
+    bool tcp_closed = false;   // Closed(Normal) seen; removed once the carrier is done
     proto::Bytes to_app;       // bytes read from TCP that the carrier did not take yet
     std::optional<proto::control::ConnError> soft_error;  // ICMP while connecting
     std::optional<proto::control::ConnError> error;
@@ -147,6 +148,7 @@ class ConnTable final : public PacketHandler, public control::ControlBackend {
   void process_events(Managed& m, proto::Instant now);
   void on_connected(Managed& m, proto::Instant now);
   void on_closed(Managed& m, proto::tcp::CloseReason reason, proto::Instant now);
+  bool finished(const Managed& m) const;
   void remove(Managed& m);
   void remember_closed(const Managed& m);
   proto::control::ConnectionStatus status_of(const Managed& m);
