@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <boost/asio/io_context.hpp>
@@ -145,6 +146,51 @@ TEST_F(ConnTableTest, ConnectAcceptDataAndHalfCloseBothWays) {
   EXPECT_EQ(err_, 0);
   EXPECT_EQ(a_.stats().connects, 1u);
   EXPECT_EQ(b_.stats().accepted, 1u);
+}
+
+TEST_F(ConnTableTest, SlowAppGetsEveryByteAfterTheConnectionClosed) {
+  pc::Listen listen;
+  listen.local.port = 8080;
+  ASSERT_TRUE(b_.listen(client_, listen, {}));
+  auto grant = a_.connect(client_, connect_to(8080), {});
+  ASSERT_TRUE(grant);
+  ASSERT_TRUE(run_until([&] { return !events_a_.results.empty() && !events_b_.incoming.empty(); }));
+  int app_a = grant->carrier.get();
+  int app_b = events_b_.incoming[0].second.get();
+  // B's app sends more than A's carrier holds, then both sides close their write halves
+  // while A's app reads nothing: A's TCP reaches CLOSED (LAST-ACK acknowledged) with bytes
+  // still waiting for its app (back-pressure kept them in TCP's buffer).
+  const std::string big(200 * 1024, 'x');
+  size_t sent = 0;
+  ASSERT_TRUE(run_until([&] {
+    ssize_t n = ::send(app_b, big.data() + sent, big.size() - sent, MSG_DONTWAIT);
+    if (n > 0) sent += size_t(n);
+    return sent == big.size();
+  }));
+  ::shutdown(app_b, SHUT_WR);
+  // B's FIN reaches A's TCP first (A: CLOSE-WAIT), so A's own FIN makes it the passive
+  // closer (LAST-ACK → CLOSED) rather than TIME-WAIT.
+  const auto settled = clock_.now() + proto::Duration(std::chrono::milliseconds(200));
+  ASSERT_TRUE(run_until([&] { return clock_.now() > settled; }));
+  ::shutdown(app_a, SHUT_WR);
+  auto state_of_a = [&] {
+    for (const auto& st : a_.status(client_))
+      if (st.token == grant->token) return st.state;
+    return pc::ConnState::Aborted;
+  };
+  ASSERT_TRUE(run_until([&] { return state_of_a() == pc::ConnState::Closed; }));
+  int queued = 0;
+  ASSERT_EQ(::ioctl(app_a, FIONREAD, &queued), 0);
+  EXPECT_LT(size_t(queued), big.size()) << queued;  // the rest is still in tund
+  std::string got;
+  ASSERT_TRUE(run_until([&] {
+    std::string part;
+    while (!(part = read_now(app_a)).empty()) got += part;
+    return got.size() == big.size() && eof_or_error(app_a);
+  }));
+  EXPECT_EQ(err_, 0);
+  EXPECT_EQ(got, big);
+  ASSERT_TRUE(run_until([&] { return a_.stats().connections == 0; }));
 }
 
 TEST_F(ConnTableTest, RefusedConnectFailsTheCarrierWithReset) {
