@@ -29,6 +29,12 @@ tcp::EndpointConfig endpoint_config(const ConnTableConfig& c, proto::ByteView is
   return e;
 }
 
+crypto::SecretBytes random_secret() {
+  crypto::SecretBytes secret(kIsnSecretLen);
+  crypto::SystemRandom().fill(secret.mut_view());
+  return secret;
+}
+
 pc::ConnError error_of(tcp::CloseReason r) {
   switch (r) {
     case tcp::CloseReason::Refused: return pc::ConnError::Refused;
@@ -79,13 +85,8 @@ ConnTable::ConnTable(boost::asio::io_context& io, const LoopClock& clock, Packet
     : io_(io),
       clock_(clock),
       config_(std::move(config)),
-      stack_(
-          [this] {
-            crypto::SecretBytes secret(kIsnSecretLen);
-            crypto::SystemRandom().fill(std::span<uint8_t>(secret.data(), secret.size()));
-            return endpoint_config(config_, proto::ByteView(secret.data(), secret.size()));
-          }(),
-          sink),
+      isn_secret_(random_secret()),
+      stack_(endpoint_config(config_, proto::ByteView(isn_secret_.data(), isn_secret_.size())), sink),
       ports_(config_.ephemeral),
       scratch_(kScratch) {}
 

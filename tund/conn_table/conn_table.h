@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/secure.h"
 #include "proto/tcp/endpoint.h"
 #include "tund/conn_table/carrier.h"
 #include "tund/conn_table/port_allocator.h"
@@ -169,6 +170,7 @@ class ConnTable final : public PacketHandler, public control::ControlBackend {
   boost::asio::io_context& io_;
   const LoopClock& clock_;
   ConnTableConfig config_;
+  crypto::SecretBytes isn_secret_;  // RFC 6528 key; the Endpoint copies it at construction
   TcpStack stack_;
   PortAllocator ports_;
   control::ControlEvents* events_ = nullptr;
