@@ -15,7 +15,12 @@
 //              carrier, and the reason stays visible in status() (state Aborted, error) for
 //              the last kRecentlyClosed connections, so tools can tell a reset from EOF.
 // Bounded: ConnTableConfig::max_connections (connections incl. TIME-WAIT, plus listeners),
-// per-connection TCP buffers (tcp::Config), one 64 KiB scratch buffer for all relaying.
+// per-connection TCP buffers (tcp::Config), one 64 KiB scratch buffer for all relaying plus
+// at most that much per connection waiting for a slow app (Managed::to_app).
+// ICMP: "packet too big" lowers the path MTU; unreachables while connecting are kept as soft
+// errors and reported instead of ETIMEDOUT (RFC 1122 §4.2.3.9). The quoted sequence number
+// is not checked yet (RFC 5927 §4.1), so a forged unreachable can only change which errno a
+// connect that times out anyway reports.
 //
 // Threading: io thread only. Control- and carrier-driven inputs end with the reschedule hook
 // (Daemon::reschedule). The table must outlive the control server that calls it.
