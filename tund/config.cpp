@@ -187,6 +187,12 @@ tl::expected<Config, ConfigExit> parse_config(const std::vector<std::string>& ar
   app.add_option("--rule-tag", raw.rule_tag, "protocol tag on tund's rules and routes")->capture_default_str();
   app.add_option("--ephemeral-ports", raw.ephemeral, "tund's source port range FIRST-LAST")->capture_default_str();
   app.add_option("--mtu", c.mtu, "TUN MTU (0: the largest uplink MTU)")->capture_default_str();
+  app.add_option("--max-connections", c.max_connections, "TCP connections and listeners at most")
+      ->check(CLI::Range(1u, 1u << 20))
+      ->capture_default_str();
+  app.add_option("--syn-retries", c.syn_retries, "SYN retransmissions before a connect times out")
+      ->check(CLI::Range(1u, 20u))
+      ->capture_default_str();
   app.add_option("--control-socket", c.control_socket, "control socket path")->capture_default_str();
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, critical, off")
       ->capture_default_str();

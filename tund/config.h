@@ -37,6 +37,10 @@ struct Config {
   routing::PortRange ephemeral{40000, 49999};
   uint32_t mtu = 0;  // TUN MTU; 0: the largest uplink MTU (packet-path §8)
 
+  // Connection table (tund/conn_table).
+  uint32_t max_connections = 4096;  // TCP connections (TIME-WAIT included) and listeners
+  uint32_t syn_retries = 6;         // SYN retransmissions before ETIMEDOUT (Linux tcp_syn_retries)
+
   // Process.
   std::string control_socket = "/run/tcpcrypt/control.sock";  // its directory also holds tund.lock
   std::string log_level = "info";                             // spdlog level names

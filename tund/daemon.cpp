@@ -192,7 +192,8 @@ const DaemonStats& Daemon::stats() {
 
 void Daemon::write_stats() {
   if (!options_.stats_file) return;
-  if (auto s = write_stats_file(*options_.stats_file, stats()); !s)
+  if (auto s = write_stats_file(*options_.stats_file, stats(),
+                                    options_.extra_stats ? options_.extra_stats() : std::string()); !s)
     spdlog::warn("cannot write stats: {}", s.error().message());
 }
 

@@ -43,6 +43,7 @@ struct DaemonOptions {
   std::optional<std::string> stats_file;  // SIGUSR1 and exit write it
   std::function<void()> on_reload;        // SIGHUP; may be empty (then SIGHUP is ignored)
   int netconf_fd = -1;                    // from SysctlWatch::open_netconf_socket(); -1: timer only
+  std::function<std::string()> extra_stats;  // more "name value" lines for the stats file
 };
 
 class Daemon final : public PacketSink {

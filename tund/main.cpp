@@ -1,7 +1,7 @@
 // tund entry point. Startup order (each step needs the previous one; see packet-path §12):
 //   config -> logging -> network defaults (uplinks, addresses, MTU) -> instance lock ->
 //   TUN -> routing setup (cleans stale state of a crashed run first) -> raw ICMP and netconf
-//   sockets -> [control socket: tund/control, not wired yet] -> privilege drop -> loop.
+//   sockets -> control socket (its directory may need root) -> privilege drop -> loop.
 // The lock and the TUN come before any routing change, so a second tund fails with "lock
 // held" or "TUN busy" and never touches the first one's rules.
 // Exit codes: 0 clean shutdown (SIGINT/SIGTERM), 1 runtime failure, 2 invalid configuration.
@@ -14,7 +14,8 @@
 
 #include "tund/config.h"
 #include "tund/daemon.h"
-#include "tund/drop_handler.h"
+#include "tund/conn_table/conn_table.h"
+#include "tund/control/server.h"
 #include "tund/icmp/icmp_receiver.h"
 #include "tund/instance_lock.h"
 #include "tund/log.h"
@@ -90,13 +91,6 @@ int run(const std::vector<std::string>& args) {
   auto netconf = tund::SysctlWatch::open_netconf_socket();
   if (!netconf) return fail(netconf.error());
 
-  if (config.run_as_user) {
-    if (auto s = tund::drop_privileges(*config.run_as_user); !s) return fail(s.error());
-    spdlog::info("running as {} with CAP_NET_ADMIN only", *config.run_as_user);
-  } else {
-    spdlog::warn("no --user given: running as root with all capabilities");
-  }
-
   tund::DaemonOptions options;
   options.stats_file = config.stats_file;
   options.netconf_fd = *netconf;
@@ -112,15 +106,43 @@ int run(const std::vector<std::string>& args) {
     tund::set_log_level(again->log_level);
     spdlog::info("SIGHUP: log level {}", again->log_level);
   };
+  tund::conn_table::ConnTable* table_ptr = nullptr;
+  options.extra_stats = [&table_ptr] { return table_ptr ? table_ptr->stats().to_text() : std::string(); };
   tund::Daemon daemon(*tun, *routing, *icmp, std::move(options));
-  tund::DropHandler handler;
-  spdlog::info("running: TUN {} table {} tag {}", config.tun_name, config.table, config.rule_tag);
-  daemon.run(handler);
+
+  tund::conn_table::ConnTableConfig tc;
+  tc.addresses = config.shared_addresses;
+  tc.ephemeral = config.ephemeral;
+  tc.mtu = config.mtu;
+  tc.max_connections = config.max_connections;
+  tc.syn_retries = config.syn_retries;
+  tc.add_listener_rule = [&routing](uint16_t port) { return routing->add_listener(port); };
+  tc.remove_listener_rule = [&routing](uint16_t port) { return routing->remove_listener(port); };
+  tc.reschedule = [&daemon] { daemon.reschedule(); };
+  tund::conn_table::ConnTable table(daemon.io(), daemon.clock(), daemon, std::move(tc));
+  table_ptr = &table;
+
+  tund::control::ServerConfig sc;
+  sc.path = config.control_socket;
+  sc.max_clients = config.max_connections;
+  tund::control::ControlServer server(daemon.io(), table, sc);
+  if (auto s = server.start(); !s) return fail(s.error());
+
+  if (config.run_as_user) {
+    if (auto s = tund::drop_privileges(*config.run_as_user); !s) return fail(s.error());
+    spdlog::info("running as {} with CAP_NET_ADMIN only", *config.run_as_user);
+  } else {
+    spdlog::warn("no --user given: running as root with all capabilities");
+  }
+
+  spdlog::info("running: TUN {} table {} tag {} control {}", config.tun_name, config.table, config.rule_tag,
+               config.control_socket);
+  daemon.run(table);
 
   daemon.write_stats();
   const bool clean = bool(routing->teardown());
   if (!clean) spdlog::error("teardown incomplete; the next start cleans the tagged rules");
-  spdlog::info("stopped: {} TCP packets seen", handler.packets());
+  spdlog::info("stopped: {} connections opened, {} accepted", table.stats().connects, table.stats().accepted);
   return clean ? 0 : kExitFailure;
 }
 

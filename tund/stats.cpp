@@ -32,11 +32,11 @@ std::string DaemonStats::to_text() const {
   return out;
 }
 
-SysStatus write_stats_file(const std::string& path, const DaemonStats& stats) {
+SysStatus write_stats_file(const std::string& path, const DaemonStats& stats, const std::string& extra) {
   const std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) return sys_fail(SysErrc::StatsFile, errno, "open stats file");
-  const std::string text = stats.to_text();
+  const std::string text = stats.to_text() + extra;
   ssize_t n = ::write(fd, text.data(), text.size());
   int saved = errno;
   ::close(fd);

@@ -38,6 +38,7 @@ struct DaemonStats {
 };
 
 // Writes to path.tmp, then renames it over path: readers never see a partial file.
-SysStatus write_stats_file(const std::string& path, const DaemonStats& stats);
+// `extra` (other components' "name value" lines) is appended.
+SysStatus write_stats_file(const std::string& path, const DaemonStats& stats, const std::string& extra = {});
 
 }  // namespace tund

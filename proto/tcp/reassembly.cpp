@@ -2,11 +2,12 @@
 
 #include <algorithm>
 
+#include "proto/tcp/ring_copy.h"
+
 namespace proto::tcp {
 
 void Reassembly::copy_in(uint64_t offset, ByteView data) {
-  size_t cap = ring_.size();
-  for (size_t i = 0; i < data.size(); ++i) ring_[size_t((offset + i) % cap)] = data[i];
+  ring_write(ring_, offset, data);
 }
 
 size_t Reassembly::insert(uint64_t offset, ByteView data) {
@@ -40,8 +41,7 @@ size_t Reassembly::insert(uint64_t offset, ByteView data) {
 
 size_t Reassembly::read(MutByteView out) {
   size_t n = std::min(out.size(), readable());
-  size_t cap = ring_.size();
-  for (size_t i = 0; i < n; ++i) out[i] = ring_[size_t((read_off_ + i) % cap)];
+  ring_read(ring_, read_off_, out.first(n));
   read_off_ += n;
   return n;
 }

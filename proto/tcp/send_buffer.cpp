@@ -2,12 +2,13 @@
 
 #include <algorithm>
 
+#include "proto/tcp/ring_copy.h"
+
 namespace proto::tcp {
 
 size_t SendBuffer::write(ByteView data) {
   size_t n = std::min(data.size(), free_space());
-  size_t cap = ring_.size();
-  for (size_t i = 0; i < n; ++i) ring_[(head_ + len_ + i) % cap] = data[i];
+  ring_write(ring_, head_ + len_, data.first(n));
   len_ += n;
   return n;
 }
@@ -22,8 +23,7 @@ void SendBuffer::consume(size_t n) {
 size_t SendBuffer::copy_out(size_t offset, MutByteView out) const {
   if (offset >= len_) return 0;
   size_t n = std::min(out.size(), len_ - offset);
-  size_t cap = ring_.size();
-  for (size_t i = 0; i < n; ++i) out[i] = ring_[(head_ + offset + i) % cap];
+  ring_read(ring_, head_ + offset, out.first(n));
   return n;
 }
 

@@ -2,7 +2,7 @@
 # Netns integration test of the tund binary (packet-path §3, §5.4, §5.8, §11, §12):
 #   daemon_test.sh TUND
 # Inside host A: tund installs the recipe and drops privileges; a peer SYN to tund's
-# ephemeral range reaches tund (stats counter); a reset forwarding sysctl is re-applied; a
+# ephemeral range reaches tund (stats counter) and is refused by it; a reset forwarding sysctl is re-applied; a
 # second tund fails cleanly without touching the first one's state; SIGTERM removes
 # everything and exits 0; after kill -9 the next start cleans the stale rules and works,
 # this time with uplink and addresses detected from the default route.
@@ -51,7 +51,8 @@ exits_within() {
   EXIT_STATUS=0
   wait "$2" || EXIT_STATUS=$?
 }
-# A SYN from the peer to tund's range must be swallowed by tund: timeout, never refused.
+# A SYN from the peer to tund's range reaches tund, which answers a port without connection
+# with RST (the connection table's endpoint); the tcp_packets_in counter proves it was tund.
 peer_syn() {
   ip netns exec "$peer_ns" python3 - "$1" <<'PY'
 import socket, sys
@@ -60,7 +61,7 @@ s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
 s.settimeout(1.0)
 try:
     s.connect((addr, 40001))
-except socket.timeout:
+except ConnectionRefusedError:
     sys.exit(0)
 except OSError as e:
     print("peer connect:", e, file=sys.stderr)
@@ -122,8 +123,8 @@ inner() {
   grep -q "^CapBnd:.*0000000000001000" <<<"$proc_status" || fail "bounding set not reduced: $proc_status"
 
   echo "--- peer SYNs to the ephemeral range reach tund"
-  peer_syn 198.18.0.1 || fail "IPv4 SYN was not swallowed by tund"
-  peer_syn fd00:18::1 || fail "IPv6 SYN was not swallowed by tund"
+  peer_syn 198.18.0.1 || fail "IPv4 SYN was not answered by tund"
+  peer_syn fd00:18::1 || fail "IPv6 SYN was not answered by tund"
   kill -USR1 "$pid1"
   wait_for 5 test -s "$work/stats" || fail "no stats file after SIGUSR1"
   [ "$(stat_value tcp_packets_in)" -ge 2 ] || { cat "$work/stats"; fail "tcp_packets_in < 2"; }

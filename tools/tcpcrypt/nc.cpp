@@ -26,6 +26,11 @@ using proto::ip::IpAddress;
 
 constexpr control_client::Timeout kRequestTimeout{10'000};
 
+int fail(std::ostream& log, const std::string& what, int err) {
+  log << "tcpcrypt nc: " << what << ": " << std::strerror(err) << "\n";
+  return 1;
+}
+
 bool write_all(int fd, const uint8_t* p, size_t n) {
   while (n > 0) {
     ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
@@ -38,7 +43,22 @@ bool write_all(int fd, const uint8_t* p, size_t n) {
   return true;
 }
 
+// The shim's step 8 (shim.md §3.3): the gate left the carrier's send buffer at its minimum.
+constexpr int kCarrierSndBuf = 256 * 1024;
+
+// tund closes an aborted connection's carrier, which reads as EOF unless tund had unread
+// bytes; its status list says whether the end was a reset (conn_table.h).
+int end_status(ControlClient& client, uint64_t token, std::ostream& log) {
+  auto list = client.status();
+  if (!list) return 0;
+  for (const auto& s : *list)
+    if (s.token == token && s.error) return fail(log, "connection", pc::to_errno(*s.error));
+  return 0;
+}
+
 // Copies in → conn and conn → out until the connection's EOF; stdin EOF half-closes.
+constexpr int kEof = -1;  // relay() ended at the connection's EOF
+
 int relay(int conn, int in_fd, int out_fd, std::ostream& log) {
   bool in_open = true;
   uint8_t buf[16 * 1024];
@@ -56,7 +76,7 @@ int relay(int conn, int in_fd, int out_fd, std::ostream& log) {
         log << "tcpcrypt nc: connection: " << std::strerror(errno) << "\n";
         return 1;
       }
-      if (n == 0) return 0;
+      if (n == 0) return kEof;
       if (!write_all(out_fd, buf, size_t(n))) {
         log << "tcpcrypt nc: output: " << std::strerror(errno) << "\n";
         return 1;
@@ -108,11 +128,6 @@ std::optional<IpAddress> resolve(const std::string& host, std::ostream& log) {
   return out;
 }
 
-int fail(std::ostream& log, const std::string& what, int err) {
-  log << "tcpcrypt nc: " << what << ": " << std::strerror(err) << "\n";
-  return 1;
-}
-
 int run_connect(ControlClient& client, const NcOptions& o, int in_fd, int out_fd,
                 std::ostream& log) {
   auto addr = resolve(o.host, log);
@@ -129,7 +144,9 @@ int run_connect(ControlClient& client, const NcOptions& o, int in_fd, int out_fd
   if (o.verbose)
     log << "tcpcrypt nc: connected to " << target << " from " << conn->local.to_string() << ", "
         << describe(result->security) << "\n";
-  return relay(conn->carrier.get(), in_fd, out_fd, log);
+  ::setsockopt(conn->carrier.get(), SOL_SOCKET, SO_SNDBUF, &kCarrierSndBuf, sizeof kCarrierSndBuf);
+  int status = relay(conn->carrier.get(), in_fd, out_fd, log);
+  return status == kEof ? end_status(client, conn->token, log) : status;
 }
 
 int run_listen(ControlClient& client, const NcOptions& o, int in_fd, int out_fd,
@@ -153,6 +170,7 @@ int run_listen(ControlClient& client, const NcOptions& o, int in_fd, int out_fd,
     log << "tcpcrypt nc: connection from " << in->info.peer.to_string() << " to "
         << in->info.local.to_string() << ", " << describe(in->info.security) << "\n";
     status = relay(in->carrier.get(), in_fd, out_fd, log);
+    if (status == kEof) status = end_status(client, in->info.token, log);
   } while (o.keep);
   return status;
 }

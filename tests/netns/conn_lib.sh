@@ -1,0 +1,56 @@
+# Helpers for the tund connection tests (conn_*_test.sh): source after lib.sh, inside host A.
+#   conn_start_tund TUND [extra tund options...]   starts tund on vA with the lib.sh addresses,
+#                                                  waits for its control socket; sets TUND_PID,
+#                                                  CONN_CTL (socket path), CONN_WORK (temp dir)
+#   conn_peer CMD...                               runs CMD in peer B
+#   conn_peer_bg OUT CMD...                        starts CMD in peer B in the background
+#                                                  (stdout and stderr to OUT); CONN_BG = its PID,
+#                                                  which the EXIT trap kills
+#   conn_wait_for SECONDS CMD...                   polls every 0.1 s until CMD succeeds
+#   conn_fail MESSAGE                              prints tund's log tail, exits 1
+
+conn_wait_for() {
+  local deadline=$(( $(date +%s) + $1 )); shift
+  until "$@"; do
+    [ "$(date +%s)" -lt "$deadline" ] || return 1
+    sleep 0.1
+  done
+}
+
+conn_fail() {
+  echo "FAIL: $*" >&2
+  [ -n "${CONN_WORK:-}" ] && tail -n 30 "$CONN_WORK/tund.log" >&2
+  exit 1
+}
+
+conn_peer() { ip netns exec "$CONN_PEER_NS" "$@"; }
+# A plain command (not a function or subshell) in the background, so that $! is the process
+# itself and killing it ends the peer program.
+conn_peer_bg() {
+  local out=$1
+  shift
+  ip netns exec "$CONN_PEER_NS" "$@" >"$out" 2>&1 &
+  CONN_BG=$!
+}
+
+conn_start_tund() {
+  local tund=$1
+  shift
+  CONN_WORK=$(mktemp -d)
+  CONN_CTL="$CONN_WORK/run/control.sock"
+  trap 'for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$CONN_WORK"' EXIT
+  ulimit -n 65536 2>/dev/null || true
+  "$tund" --uplink "$NETNS_HOST_IF" --address "$NETNS_HOST_ADDR4,$NETNS_HOST_ADDR6" \
+    --control-socket "$CONN_CTL" --stats-file "$CONN_WORK/stats" --log-level warn "$@" \
+    2>"$CONN_WORK/tund.log" &
+  TUND_PID=$!
+  conn_wait_for 10 test -S "$CONN_CTL" || conn_fail "tund control socket did not appear"
+}
+
+# conn_stat NAME: a counter from tund's stats file (written on SIGUSR1).
+conn_stat() {
+  rm -f "$CONN_WORK/stats"
+  kill -USR1 "$TUND_PID"
+  conn_wait_for 5 test -s "$CONN_WORK/stats" || return 1
+  awk -v k="$1" '$1 == k { print $2 }' "$CONN_WORK/stats"
+}
