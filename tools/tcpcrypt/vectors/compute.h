@@ -18,6 +18,9 @@ struct InputError : std::runtime_error {
 
 // Each returns a JSON object holding every output field the kind defines (optional
 // ones included); frames/received_frames entries hold their outputs at the same index.
+// compute_connection also returns "consistency_errors": inputs that contradict each other
+// (frame-trace rules of vectors.md §3.4, resumption suboption data of §3.2, TEP), which
+// verify reports as failures and emit refuses.
 Json compute_connection(const Json& in);
 Json compute_eno(const Json& in);
 Json compute_key_agreement(const Json& in);

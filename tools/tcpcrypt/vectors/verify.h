@@ -9,8 +9,8 @@
 
 namespace vectors {
 
-// Verifies one vector (any kind); x- kinds are reported as skipped (nullopt-like: an
-// empty report with no fields is never produced — see verify_files).
+// Verifies one vector of kind connection, eno or key_agreement (x- kinds are skipped by
+// verify_files before this is called; any other kind fails).
 VectorReport verify_vector(const Json& v, size_t index);
 
 // Returns 0 when every file loads and every vector passes (and at least one vector was
