@@ -236,10 +236,13 @@ bool Connection::process_ack(const SegmentRepr& seg, Instant now) {
   if (ack > snd_una_) {
     on_new_ack(seg, ack, now);
   } else if (ack == snd_una_) {
+    const uint32_t sacked_before = scoreboard_.sacked_bytes();
     if (sack_ok_) scoreboard_.on_ack(snd_una_, snd_max_, seg.opts);
-    // RFC 5681 §2 "duplicate acknowledgment".
-    if (seg.payload.empty() && !seg.has(kFin) && wnd == snd_wnd_ && snd_una_ != snd_max_)
-      on_dup_ack(now);
+    // "Duplicate acknowledgment": RFC 5681 §2 needs an unchanged window; with SACK,
+    // RFC 6675 §2 instead needs new SACK information (receivers change their window
+    // while they queue out-of-order data, which would hide every loss until the RTO).
+    const bool dup_signal = sack_ok_ ? scoreboard_.sacked_bytes() > sacked_before : wnd == snd_wnd_;
+    if (seg.payload.empty() && !seg.has(kFin) && dup_signal && snd_una_ != snd_max_) on_dup_ack(now);
   }
   update_send_window(seg);
   if (fin_acked()) {
