@@ -15,6 +15,7 @@
 #include "tund/config.h"
 #include "tund/daemon.h"
 #include "tund/conn_table/conn_table.h"
+#include "tund/conn_table/security.h"
 #include "tund/control/server.h"
 #include "tund/icmp/icmp_receiver.h"
 #include "tund/instance_lock.h"
@@ -116,6 +117,8 @@ int run(const std::vector<std::string>& args) {
   tc.mtu = config.mtu;
   tc.max_connections = config.max_connections;
   tc.syn_retries = config.syn_retries;
+  tc.security = tund::conn_table::security_defaults(config);
+  tc.resumption_cache = tund::conn_table::resumption_cache_config(config);
   tc.add_listener_rule = [&routing](uint16_t port) { return routing->add_listener(port); };
   tc.remove_listener_rule = [&routing](uint16_t port) { return routing->remove_listener(port); };
   tc.reschedule = [&daemon] { daemon.reschedule(); };

@@ -44,7 +44,8 @@ inline constexpr size_t kMaxTAddresses = 64;
 inline constexpr size_t kMaxDetail = 255;
 inline constexpr uint8_t kMaxGopt = 31;         // RFC 8547 §4.1: 5 bits of global suboption
 
-enum class Mode : uint8_t { Off = 0, Opportunistic = 1, Required = 2 };
+// Default (requests only): tund's configured mode; ConnectionStatus reports the effective one.
+enum class Mode : uint8_t { Off = 0, Opportunistic = 1, Required = 2, Default = 3 };
 enum class Role : uint8_t { A = 0, B = 1, Unknown = 2 };
 enum class ShutdownHow : uint8_t { Read = 0, Write = 1, Both = 2 };
 enum class ConnState : uint8_t {
@@ -62,7 +63,7 @@ enum class Fault : uint8_t {
 // ENO/tcpcrypt wishes of one socket (api.md §3, §4, §9.2). The codec checks form
 // (ranges, duplicates); whether tund implements a TEP/AEAD is tund's decision.
 struct EnoOptions {
-  Mode mode = Mode::Opportunistic;
+  Mode mode = Mode::Default;
   bool passive_role = false;         // b bit of TCP_ENO_SELF_GOPT (simultaneous open)
   bool app_aware = false;            // a bit
   bool app_aware_mandatory = false;  // TCP_ENO_AA_MANDATORY

@@ -114,7 +114,7 @@ std::vector<uint16_t> Reader::aead_list() {
 
 EnoOptions Reader::eno_options() {
   EnoOptions o;
-  o.mode = enumerator<Mode>(uint8_t(Mode::Required), "unknown ENO mode");
+  o.mode = enumerator<Mode>(uint8_t(Mode::Default), "unknown ENO mode");
   uint8_t flags = u8();
   if (flags & ~kEnoFlagsMask) fail(Errc::BadValue, "unknown ENO option flag");
   o.passive_role = flags & kFlagPassive;

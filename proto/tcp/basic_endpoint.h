@@ -89,6 +89,7 @@ class BasicEndpoint {
   Result<ConnectionId> open(const FourTuple& tuple, Make&& make);
 
   Factory& factory() { return factory_; }
+  const Factory& factory() const { return factory_; }
 
  private:
   template <class Make>

@@ -76,6 +76,13 @@ void SessionCache::expire(Instant now) {
   std::erase_if(entries_, [now](const Entry& e) { return e.deadline <= now; });
 }
 
+std::optional<Instant> SessionCache::next_expiry() const {
+  std::optional<Instant> first;
+  for (const auto& e : entries_)
+    if (!first || e.deadline < *first) first = e.deadline;
+  return first;
+}
+
 size_t SessionCache::flush_peer(ByteView peer) {
   return std::erase_if(entries_, [peer](const Entry& e) { return same_peer(e.peer, peer); });
 }

@@ -67,6 +67,8 @@ class SessionCache {
                                            Instant now);
 
   void expire(Instant now);
+  // When expire() next has something to erase (the owner's timer), nullopt when empty.
+  std::optional<Instant> next_expiry() const;
   size_t flush_peer(ByteView peer);  // TC-27: flush state of an established connection
   // chain_id from insert() (fresh session) or CachedSecret::chain_id (resumed session).
   bool flush_chain(uint64_t chain_id);

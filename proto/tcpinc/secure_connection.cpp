@@ -175,10 +175,14 @@ std::optional<uint8_t> SecureConnection::tep() const {
 }
 
 std::optional<bool> SecureConnection::peer_app_aware() const {
-  auto g = negotiator_->peer_global();
+  auto g = peer_global();
   if (!g) return std::nullopt;
   return (*g & eno::kGlobalA) != 0;
 }
+
+std::optional<uint8_t> SecureConnection::peer_global() const { return negotiator_->peer_global(); }
+
+uint8_t SecureConnection::local_global() const { return negotiator_->local_global(); }
 
 std::optional<eno::DisableReason> SecureConnection::disable_reason() const {
   return negotiator_->disable_reason();

@@ -130,6 +130,8 @@ class SecureConnection final : public tcp::OptionHook, private detail::SecureCon
   // ---- Application commands ----
   // Bytes taken (0: buffers full, closed, or failed; a Writable event follows a short take).
   size_t on_app_data(ByteView data, Instant now);
+  // Bytes on_app_data() would take now (0 after close(), or when failed).
+  size_t send_space() const;
   // Decrypted (or, after a fallback, plain) bytes; 0: nothing now (see at_eof()).
   size_t poll_read(MutByteView out, Instant now);
   void close(Instant now);
@@ -153,6 +155,9 @@ class SecureConnection final : public tcp::OptionHook, private detail::SecureCon
   std::optional<uint8_t> tep() const;                    // negotiated TEP id (v bit clear)
   std::optional<crypto::AeadId> aead() const { return aead_; }
   std::optional<bool> peer_app_aware() const;            // peer's a bit (ENO-5)
+  std::optional<uint8_t> peer_global() const;            // TCP_ENO_PEER_GOPT (api.md §3)
+  uint8_t local_global() const;                          // TCP_ENO_SELF_GOPT
+  const Config& config() const { return cfg_; }
   bool resumed() const { return resumed_; }
   // Why ENO fell back (nullopt while pending or when encrypted).
   std::optional<eno::DisableReason> disable_reason() const;
@@ -191,7 +196,6 @@ class SecureConnection final : public tcp::OptionHook, private detail::SecureCon
   void feed_tcp(Instant now);
   void feed_session(Instant now);
   void feed_plain(Instant now);
-  size_t app_space() const;
   void maybe_rekey(Instant now);
   void maybe_drop_keys();
   void drain_tcp_events();

@@ -21,7 +21,7 @@ size_t SecureConnection::on_app_data(ByteView data, Instant now) {
   if (protection_ == Protection::Plain && app_tx_.empty()) {
     n = conn_.on_app_data(data, now);
   } else {
-    n = std::min(data.size(), app_space());  // held until keys exist or a fallback (TC-2)
+    n = std::min(data.size(), send_space());  // held until keys exist or a fallback (TC-2)
     put_bytes(app_tx_, data.first(n));
   }
   if (n < data.size()) want_writable_ = true;
@@ -78,7 +78,8 @@ bool SecureConnection::at_eof() const {
   return protection_ == Protection::Encrypted && peer_eof_ && rx_pos_ == rx_.size();
 }
 
-size_t SecureConnection::app_space() const {
+size_t SecureConnection::send_space() const {
+  if (app_closed_ || protection_ == Protection::Failed) return 0;
   if (protection_ == Protection::Plain) return app_tx_.empty() ? conn_.send_space() : 0;
   return cfg_.pending_limit > app_tx_.size() ? cfg_.pending_limit - app_tx_.size() : 0;
 }
@@ -101,7 +102,7 @@ void SecureConnection::pump(Instant now) {
   } else if (protection_ == Protection::Encrypted && conn_.readable() > 0) {
     return fail(Error{Errc::DataAfterFinp, "stream bytes after the FINp frame"}, now);
   }
-  if (want_writable_ && connected_signalled_ && app_space() > 0 &&
+  if (want_writable_ && connected_signalled_ && send_space() > 0 &&
       protection_ != Protection::Failed) {
     want_writable_ = false;
     push_event(Event{Event::Kind::Writable});

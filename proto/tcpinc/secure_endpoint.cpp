@@ -20,7 +20,15 @@ SecureConnection SecureConnectionFactory::connect(const tcp::FourTuple& tuple, c
 
 SecureConnection SecureConnectionFactory::accept(ConnectionId, const tcp::FourTuple& tuple,
                                                  Instant now) const {
-  return SecureConnection::listen(with_secret(cfg_), tuple, *rng_, cache_, now);
+  auto it = listen_cfgs_.find(tuple.local_port);
+  const Config& cfg = it == listen_cfgs_.end() ? cfg_ : it->second;
+  return SecureConnection::listen(with_secret(cfg), tuple, *rng_, cache_, now);
+}
+
+void SecureConnectionFactory::set_listen_config(uint16_t port, const Config& cfg) {
+  Config c = cfg;
+  c.tcp.isn_secret = {};
+  listen_cfgs_.insert_or_assign(port, std::move(c));
 }
 
 SecureEndpoint::SecureEndpoint(const SecureEndpointConfig& cfg, crypto::RandomSource& rng,
@@ -35,6 +43,16 @@ Result<ConnectionId> SecureEndpoint::connect(const tcp::FourTuple& tuple, Instan
 Result<ConnectionId> SecureEndpoint::connect(const tcp::FourTuple& tuple, const Config& cfg,
                                              Instant now) {
   return open(tuple, [&](ConnectionId) { return factory().connect(tuple, cfg, now); });
+}
+
+void SecureEndpoint::listen(uint16_t port, const Config& cfg) {
+  factory().set_listen_config(port, cfg);
+  BasicEndpoint::listen(port);
+}
+
+void SecureEndpoint::unlisten(uint16_t port) {
+  factory().clear_listen_config(port);
+  BasicEndpoint::unlisten(port);
 }
 
 }  // namespace proto::tcpinc

@@ -11,6 +11,8 @@
 // keyed by peer IP address) are borrowed and must outlive the endpoint.
 #pragma once
 
+#include <map>
+
 #include "crypto/random.h"
 #include "crypto/secure.h"
 #include "proto/tcp/basic_endpoint.h"
@@ -35,13 +37,18 @@ class SecureConnectionFactory {
 
   // Active open with `cfg`, whose tcp.isn_secret is replaced by the endpoint's.
   SecureConnection connect(const tcp::FourTuple& tuple, const Config& cfg, Instant now) const;
+  // Passive open with the config set for the local port (set_listen_config), else the
+  // endpoint's.
   SecureConnection accept(ConnectionId id, const tcp::FourTuple& tuple, Instant now) const;
   const Config& config() const { return cfg_; }
+  void set_listen_config(uint16_t port, const Config& cfg);
+  void clear_listen_config(uint16_t port) { listen_cfgs_.erase(port); }
 
  private:
   Config with_secret(Config c) const;
 
   Config cfg_;
+  std::map<uint16_t, Config> listen_cfgs_;  // isn_secret cleared, as cfg_'s
   crypto::SecretBytes isn_secret_;
   crypto::RandomSource* rng_;
   tcpcrypt::SessionCache* cache_;
@@ -56,8 +63,14 @@ class SecureEndpoint : public tcp::BasicEndpoint<SecureConnection, SecureConnect
   // InvalidState if the 4-tuple is in use, TooLong if the table is full.
   Result<ConnectionId> connect(const tcp::FourTuple& tuple, Instant now);
   Result<ConnectionId> connect(const tcp::FourTuple& tuple, const Config& cfg, Instant now);
+  // Listen on `port` with `cfg` for the connections it accepts (e.g. per-listener mode).
+  void listen(uint16_t port, const Config& cfg);
+  void unlisten(uint16_t port);
+  using BasicEndpoint::listen;
+  // The endpoint's connection config (its isn_secret is empty).
+  const Config& factory_config() const { return factory().config(); }
 
-  // Inherited from tcp::BasicEndpoint: listen, unlisten, on_segment, on_timer,
+  // Inherited from tcp::BasicEndpoint: listen(port), on_segment, on_timer,
   // poll_transmit, next_timeout, poll_accept, get, remove, size, stats.
 };
 

@@ -4,6 +4,7 @@
 
 #include "crypto/random.h"
 #include "crypto/secure.h"
+#include "tund/conn_table/security.h"
 #include "tund/control/gate.h"
 
 namespace tund::conn_table {
@@ -20,30 +21,24 @@ constexpr size_t kIsnSecretLen = 32;
 constexpr uint32_t kIpv6TcpHeaders = 60;
 constexpr uint32_t kMinMtu = 1280;
 
-tcp::EndpointConfig endpoint_config(const ConnTableConfig& c, proto::ByteView isn_secret) {
-  tcp::EndpointConfig e;
-  e.connection.mss = uint16_t(std::max(c.mtu, kMinMtu) - kIpv6TcpHeaders);
-  e.connection.syn_retries = c.syn_retries;
-  e.connection.isn_secret = isn_secret;
-  e.max_connections = c.max_connections;
-  return e;
+TcpStackConfig stack_config(const ConnTableConfig& c, proto::ByteView isn_secret) {
+  TcpStackConfig s;
+  auto& conn = s.endpoint.connection;
+  conn = c.security;
+  conn.tcp.mss = uint16_t(std::max(c.mtu, kMinMtu) - kIpv6TcpHeaders);
+  conn.tcp.syn_retries = c.syn_retries;
+  conn.tcp.isn_secret = isn_secret;
+  conn.randomness_ready = crypto::system_random_ready();
+  s.endpoint.max_connections = c.max_connections;
+  s.cache = c.resumption_cache;
+  if (!s.cache) conn.session.no_caching = true;  // no state about peers at all
+  return s;
 }
 
 crypto::SecretBytes random_secret() {
   crypto::SecretBytes secret(kIsnSecretLen);
   crypto::SystemRandom().fill(secret.mut_view());
   return secret;
-}
-
-pc::ConnError error_of(tcp::CloseReason r) {
-  switch (r) {
-    case tcp::CloseReason::Refused: return pc::ConnError::Refused;
-    case tcp::CloseReason::TimedOut: return pc::ConnError::TimedOut;
-    case tcp::CloseReason::Reset: return pc::ConnError::Reset;
-    case tcp::CloseReason::Aborted:
-    case tcp::CloseReason::Normal: return pc::ConnError::Aborted;
-  }
-  return pc::ConnError::Aborted;
 }
 
 // RFC 1122 §4.2.3.9: soft errors, reported if the connect then times out (as Linux does).
@@ -75,8 +70,15 @@ std::string ConnTableStats::to_text() const {
   line("conn_bytes_to_apps", bytes_to_apps);
   line("conn_refused_full", refused_full);
   line("conn_carrier_errors", carrier_errors);
+  line("conn_encrypted", encrypted);
+  line("conn_resumed", resumed);
+  line("conn_plain", plain);
+  line("conn_eno_required_failures", eno_required_failures);
+  line("conn_crypto_failures", crypto_failures);
   line("conn_connections", connections);
   line("conn_listeners", listeners);
+  line("conn_keys_held", keys_held);
+  line("conn_cached_secrets", cached_secrets);
   return out;
 }
 
@@ -86,7 +88,7 @@ ConnTable::ConnTable(boost::asio::io_context& io, const LoopClock& clock, Packet
       clock_(clock),
       config_(std::move(config)),
       isn_secret_(random_secret()),
-      stack_(endpoint_config(config_, proto::ByteView(isn_secret_.data(), isn_secret_.size())), sink),
+      stack_(stack_config(config_, isn_secret_.view()), sink),
       ports_(config_.ephemeral),
       scratch_(kScratch) {}
 
@@ -127,12 +129,12 @@ void ConnTable::on_icmp(const proto::ip::IcmpError& error, Instant now) {
 }
 
 void ConnTable::on_timer(Instant now) {
-  stack_.endpoint().on_timer(now);
+  stack_.on_timer(now);
   for (auto& [token, m] : conns_) mark(token);
   drain(now);
 }
 
-std::optional<Instant> ConnTable::next_timeout() const { return stack_.endpoint().next_timeout(); }
+std::optional<Instant> ConnTable::next_timeout() const { return stack_.next_timeout(); }
 
 void ConnTable::drain(Instant now) {
   do {
@@ -176,6 +178,7 @@ void ConnTable::adopt_passive(tcp::ConnectionId id, Instant now) {
     ++stats_.accept_dropped;
     c->abort(now);
   }
+  m.mode = to_control_mode(c->config().mode);
   by_id_[id] = m.token;
   mark(m.token);
   conns_.emplace(m.token, std::move(m));
@@ -190,12 +193,14 @@ void ConnTable::process_events(Managed& m, Instant now) {
       case tcp::Event::Kind::Readable:
       case tcp::Event::Kind::PeerFin: pump_to_app(m, now); break;
       case tcp::Event::Kind::Writable: pump_from_app(m, now); break;
-      case tcp::Event::Kind::Closed: on_closed(m, ev->reason, now); return;  // m may be gone
+      case tcp::Event::Kind::Closed: on_closed(m, *ev, now); return;  // m may be gone
     }
   }
 }
 
 void ConnTable::on_connected(Managed& m, Instant now) {
+  const auto* c = tcp(m);
+  const pc::SecurityInfo security = c ? security_info(*c) : pc::SecurityInfo{};
   if (m.active) {
     if (!m.carrier || !control::open_gate(m.carrier->fd(), m.filler)) {
       app_gone(m, now);  // the app closed its end while connecting
@@ -203,7 +208,8 @@ void ConnTable::on_connected(Managed& m, Instant now) {
     }
     m.filler = 0;
     m.delivered = true;
-    if (events_) events_->connect_result(m.client, pc::ConnectResult{m.token, std::nullopt, {}});
+    count_outcome(*c);
+    if (events_) events_->connect_result(m.client, pc::ConnectResult{m.token, std::nullopt, security});
   } else {
     auto& l = listeners_.at(m.listener);
     auto pair = make_carrier_pair();
@@ -217,22 +223,28 @@ void ConnTable::on_connected(Managed& m, Instant now) {
     start_relay(m, std::move(pair->first));
     m.delivered = true;
     ++stats_.accepted;
-    events_->accepted(l.client, pc::Accepted{l.token, m.token, m.remote, m.local, {}},
+    count_outcome(*c);
+    events_->accepted(l.client, pc::Accepted{l.token, m.token, m.remote, m.local, security},
                       std::move(pair->second));
   }
   pump_from_app(m, now);
   pump_to_app(m, now);
 }
 
-void ConnTable::on_closed(Managed& m, tcp::CloseReason reason, Instant now) {
-  if (reason != tcp::CloseReason::Normal || !m.delivered) {
-    m.error = reason == tcp::CloseReason::TimedOut && m.soft_error ? *m.soft_error : error_of(reason);
+void ConnTable::on_closed(Managed& m, const proto::tcpinc::Event& closed, Instant now) {
+  const auto reason = closed.reason;
+  const auto error = proto::tcpinc::conn_error(closed);
+  if (error || !m.delivered) {
+    count_failure(error);
+    const bool icmp = reason == tcp::CloseReason::TimedOut && !closed.error && m.soft_error;
+    m.error = icmp ? *m.soft_error : error.value_or(pc::ConnError::Aborted);
     if (m.active && !m.delivered) {
       ++stats_.connects_failed;
       if (events_) events_->connect_result(m.client, pc::ConnectResult{m.token, m.error, {}});
     } else if (!m.active && !m.delivered && m.listener) {
       --listeners_.at(m.listener).pending;
-    } else if (reason == tcp::CloseReason::Reset || reason == tcp::CloseReason::TimedOut) {
+    } else if (reason == tcp::CloseReason::Reset || reason == tcp::CloseReason::TimedOut ||
+               closed.error) {
       ++stats_.resets;
     }
     remove(m);  // closes the carrier unread: the app sees ECONNRESET or EOF (header)
@@ -242,6 +254,25 @@ void ConnTable::on_closed(Managed& m, tcp::CloseReason reason, Instant now) {
   // connection once they are out (finished()).
   m.tcp_closed = true;
   pump_to_app(m, now);
+}
+
+void ConnTable::count_outcome(const proto::tcpinc::SecureConnection& c) {
+  if (!c.encrypted()) {
+    ++stats_.plain;
+    return;
+  }
+  ++stats_.encrypted;
+  if (c.resumed()) ++stats_.resumed;
+}
+
+void ConnTable::count_failure(std::optional<pc::ConnError> e) {
+  switch (e.value_or(pc::ConnError::Aborted)) {
+    case pc::ConnError::EnoRequired: ++stats_.eno_required_failures; break;
+    case pc::ConnError::KeyExchangeFailed:
+    case pc::ConnError::HandshakeTimeout:
+    case pc::ConnError::IntegrityFailure: ++stats_.crypto_failures; break;
+    default: break;
+  }
 }
 
 bool ConnTable::finished(const Managed& m) const { return m.tcp_closed && (!m.carrier || m.fin_to_app); }
@@ -268,7 +299,7 @@ pc::ConnectionStatus ConnTable::status_of(const Managed& m) {
   s.token = m.token;
   s.local = m.local;
   s.remote = m.remote;
-  s.mode = pc::Mode::Off;  // plain TCP until proto/tcpinc is in
+  s.mode = m.mode;
   s.error = m.error;
   s.owner_pid = m.pid;
   s.owner_uid = m.uid;
@@ -278,9 +309,11 @@ pc::ConnectionStatus ConnTable::status_of(const Managed& m) {
     s.state = pc::ConnState::Closed;
     return s;
   }
-  s.counters.segments_sent = c->stats().segments_sent;
-  s.counters.segments_received = c->stats().segments_received;
-  s.counters.retransmits = c->stats().retransmits;
+  s.security = security_info(*c);
+  const auto& st = c->tcp().stats();
+  s.counters.segments_sent = st.segments_sent;
+  s.counters.segments_received = st.segments_received;
+  s.counters.retransmits = st.retransmits;
   switch (c->state()) {
     case tcp::State::Listen:
     case tcp::State::SynSent:
@@ -295,6 +328,10 @@ pc::ConnectionStatus ConnTable::status_of(const Managed& m) {
 const ConnTableStats& ConnTable::stats() {
   stats_.connections = conns_.size();
   stats_.listeners = listeners_.size();
+  stats_.keys_held = 0;
+  for (const auto& [token, m] : conns_)
+    if (const auto* c = stack_.endpoint().get(m.id); c && c->holds_keys()) ++stats_.keys_held;
+  stats_.cached_secrets = stack_.cached_secrets();
   return stats_;
 }
 

@@ -38,7 +38,8 @@
 #include <vector>
 
 #include "crypto/secure.h"
-#include "proto/tcp/endpoint.h"
+#include "proto/tcpcrypt/session_cache.h"
+#include "proto/tcpinc/secure_endpoint.h"
 #include "tund/conn_table/carrier.h"
 #include "tund/conn_table/port_allocator.h"
 #include "tund/conn_table/tcp_stack.h"
@@ -56,6 +57,11 @@ struct ConnTableConfig {
   uint32_t mtu = 1500;                          // TUN MTU: sets the MSS we announce
   size_t max_connections = 4096;
   unsigned syn_retries = 6;
+  // ENO/tcpcrypt defaults of every connection (mode, TEPs, AEADs, key update); a client's
+  // EnoOptions override them per connection (security.h). Its tcp.mss, syn_retries,
+  // isn_secret and randomness_ready are set by the table.
+  proto::tcpinc::Config security;
+  std::optional<proto::tcpcrypt::CacheConfig> resumption_cache;  // nullopt: resumption off
   // Listener routing rules (Routing::add_listener/remove_listener in tund).
   std::function<SysStatus(uint16_t)> add_listener_rule;
   std::function<SysStatus(uint16_t)> remove_listener_rule;
@@ -74,8 +80,15 @@ struct ConnTableStats {
   uint64_t bytes_to_apps = 0;
   uint64_t refused_full = 0;      // requests refused at max_connections
   uint64_t carrier_errors = 0;    // socketpair/gate failures
+  uint64_t encrypted = 0;         // connections delivered with tcpcrypt keys
+  uint64_t resumed = 0;           // of those, resumed sessions (no public-key operation)
+  uint64_t plain = 0;             // delivered as plain TCP (fallback or mode off)
+  uint64_t eno_required_failures = 0;  // required mode, peer did not encrypt
+  uint64_t crypto_failures = 0;   // key exchange, handshake timeout, frame integrity
   size_t connections = 0;         // gauges
   size_t listeners = 0;
+  size_t keys_held = 0;           // connections holding traffic keys (forward secrecy check)
+  size_t cached_secrets = 0;      // resumption cache entries
   std::string to_text() const;    // "name value" lines, as DaemonStats::to_text
 };
 
@@ -122,6 +135,7 @@ class ConnTable final : public PacketHandler, public control::ControlBackend {
     uint32_t pid = 0, uid = 0;
     uint64_t listener = 0;  // passive: the listener it arrived on
     proto::ip::Endpoint local, remote;
+    proto::control::Mode mode = proto::control::Mode::Opportunistic;  // effective
     std::unique_ptr<Carrier> carrier;
     size_t filler = 0;         // active: gate filler still in the carrier
     bool delivered = false;    // Connected reported (ConnectResult or Accepted)
@@ -139,6 +153,7 @@ class ConnTable final : public PacketHandler, public control::ControlBackend {
     uint32_t pid = 0, uid = 0;
     proto::ip::Endpoint local;
     uint32_t backlog = 0;
+    proto::control::Mode mode = proto::control::Mode::Opportunistic;  // effective
     bool open = true;    // false after unlisten: waits for its last connection
     size_t live = 0;     // connections that arrived on it and are not removed yet
     size_t pending = 0;  // arrived, not yet established/delivered
@@ -153,12 +168,14 @@ class ConnTable final : public PacketHandler, public control::ControlBackend {
   void adopt_passive(proto::tcp::ConnectionId id, proto::Instant now);
   void process_events(Managed& m, proto::Instant now);
   void on_connected(Managed& m, proto::Instant now);
-  void on_closed(Managed& m, proto::tcp::CloseReason reason, proto::Instant now);
+  void on_closed(Managed& m, const proto::tcpinc::Event& closed, proto::Instant now);
+  void count_outcome(const proto::tcpinc::SecureConnection& c);
+  void count_failure(std::optional<proto::control::ConnError> e);
   bool finished(const Managed& m) const;
   void remove(Managed& m);
   void remember_closed(const Managed& m);
   proto::control::ConnectionStatus status_of(const Managed& m);
-  proto::tcp::Connection* tcp(const Managed& m) { return stack_.endpoint().get(m.id); }
+  proto::tcpinc::SecureConnection* tcp(const Managed& m) { return stack_.endpoint().get(m.id); }
 
   // relay.cpp: carrier ↔ TCP.
   void start_relay(Managed& m, control::UniqueFd tund_end);
@@ -170,6 +187,9 @@ class ConnTable final : public PacketHandler, public control::ControlBackend {
   // control_ops.cpp helpers.
   std::optional<proto::ip::IpAddress> local_address_for(const proto::ip::IpAddress& dst) const;
   bool full() const;
+  // The connection settings for a client's wishes (fresh RNG readiness, ENO-28).
+  tl::expected<proto::tcpinc::Config, proto::control::ConnError> connection_config(
+      const proto::control::EnoOptions& wish, bool passive) const;
   void release_listener_connection(uint64_t listener);
 
   boost::asio::io_context& io_;

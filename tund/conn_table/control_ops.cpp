@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "tund/conn_table/conn_table.h"
+#include "tund/conn_table/security.h"
 #include "tund/control/gate.h"
 
 namespace tund::conn_table {
@@ -25,6 +26,13 @@ bool is_unspecified(const proto::ip::IpAddress& a) {
 tl::unexpected<ConnError> refuse(ConnError e) { return tl::unexpected(e); }
 
 }  // namespace
+
+tl::expected<proto::tcpinc::Config, ConnError> ConnTable::connection_config(const pc::EnoOptions& wish,
+                                                                           bool passive) const {
+  proto::tcpinc::Config base = stack_.defaults();
+  base.randomness_ready = crypto::system_random_ready();  // ENO-28: no ENO before the RNG is seeded
+  return apply_eno_options(std::move(base), wish, passive);
+}
 
 bool ConnTable::full() const { return conns_.size() + listeners_.size() >= config_.max_connections; }
 
@@ -60,6 +68,8 @@ Outcome<control::ConnectGrant> ConnTable::connect(const ClientContext& client, c
     local = local_address_for(req.destination.addr);
   }
   if (!local || local->family() != req.destination.addr.family()) return refuse(ConnError::NetUnreachable);
+  auto cfg = connection_config(req.options, false);
+  if (!cfg) return refuse(cfg.error());
   // An explicit local port would need its own routing rule (shim.md §3.5): not yet.
   if (req.local && req.local->port != 0) return refuse(ConnError::AddressInUse);
   auto port = ports_.allocate(*local);
@@ -67,7 +77,7 @@ Outcome<control::ConnectGrant> ConnTable::connect(const ClientContext& client, c
 
   const auto now = clock_.now();
   proto::tcp::FourTuple tuple{*local, *port, req.destination.addr, req.destination.port};
-  auto id = stack_.endpoint().connect(tuple, now);
+  auto id = stack_.endpoint().connect(tuple, *cfg, now);
   if (!id) {
     ports_.release(*local, *port);
     return refuse(ConnError::ResourceExhausted);
@@ -90,6 +100,7 @@ Outcome<control::ConnectGrant> ConnTable::connect(const ClientContext& client, c
   m.uid = client.uid;
   m.local = {*local, *port};
   m.remote = req.destination;
+  m.mode = to_control_mode(cfg->mode);
   m.filler = *filler;
   start_relay(m, std::move(pair->first));
   by_id_[*id] = m.token;
@@ -112,6 +123,8 @@ Outcome<control::ListenGrant> ConnTable::listen(const ClientContext& client, con
   if (!is_unspecified(req.local.addr) &&
       std::find(config_.addresses.begin(), config_.addresses.end(), req.local.addr) == config_.addresses.end())
     return refuse(ConnError::AddressNotAvailable);
+  auto cfg = connection_config(req.options, true);
+  if (!cfg) return refuse(cfg.error());
   const uint16_t port = req.local.port;
   if (ports_.in_range(port)) return refuse(ConnError::AddressInUse);
   if (listener_by_port_.count(port)) return refuse(ConnError::AddressInUse);
@@ -121,7 +134,7 @@ Outcome<control::ListenGrant> ConnTable::listen(const ClientContext& client, con
       return refuse(ConnError::PolicyDenied);
     }
   }
-  stack_.endpoint().listen(port);
+  stack_.endpoint().listen(port, *cfg);
   Listener l;
   l.token = next_token_++;
   l.client = client.id;
@@ -129,6 +142,7 @@ Outcome<control::ListenGrant> ConnTable::listen(const ClientContext& client, con
   l.uid = client.uid;
   l.local = req.local;
   l.backlog = req.backlog;
+  l.mode = to_control_mode(cfg->mode);
   listener_by_port_[port] = l.token;
   const uint64_t token = l.token;
   listeners_.emplace(token, l);
@@ -190,7 +204,7 @@ std::vector<pc::ConnectionStatus> ConnTable::status(const ClientContext& client)
     s.token = token;
     s.state = pc::ConnState::Listening;
     s.local = l.local;
-    s.mode = pc::Mode::Off;
+    s.mode = l.mode;
     s.owner_pid = l.pid;
     s.owner_uid = l.uid;
     out.push_back(std::move(s));

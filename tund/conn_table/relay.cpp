@@ -104,7 +104,7 @@ void ConnTable::app_gone(Managed& m, Instant now) {
 void ConnTable::close_carrier(Managed& m) {
   if (!m.carrier) return;
   if (const auto* c = tcp(m); c && spdlog::should_log(spdlog::level::debug)) {
-    const auto& st = c->stats();
+    const auto& st = c->tcp().stats();
     spdlog::debug("connection {} {} -> {} carrier closed ({}): segments {}/{} out/in, retransmits {} (fast {}, RTO {})",
                   m.token, m.local.to_string(), m.remote.to_string(),
                   m.error ? pc::conn_error_name(*m.error) : "normal", st.segments_sent, st.segments_received,

@@ -149,9 +149,9 @@ TEST(ControlCodec, BadEnumValues) {
                          tweak(w, o);
                        }));
   };
-  // Mode 3 does not exist.
+  // Mode 4 does not exist (3 = Default, tund's configured mode).
   EXPECT_EQ(parse_error(connect_with([](wire::Writer& w, EnoOptions&) {
-              w.u8(3);
+              w.u8(4);
               w.u8(0);
               w.u8(0);
               w.u8(0);

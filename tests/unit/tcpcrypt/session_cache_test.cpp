@@ -59,11 +59,13 @@ TEST(SessionCache, ExpiryAndBound) {  // TC-23: bounded lifetime
   ASSERT_TRUE(cache.insert(kOther, seed(true), Instant{1'000'000}));
   ASSERT_TRUE(cache.insert(kOther, seed(false), Instant{2'000'000}));  // evicts kPeer's
   EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.next_expiry(), Instant{11'000'000});  // the owner's erase timer
   EXPECT_FALSE(cache.propose(kPeer, Instant{3'000'000}));
   cache.expire(Instant{11'000'000});
   EXPECT_EQ(cache.size(), 1u);
   EXPECT_FALSE(cache.propose(kOther, Instant{20'000'000}));
   EXPECT_EQ(cache.size(), 0u);
+  EXPECT_FALSE(cache.next_expiry());
 }
 
 TEST(SessionCache, Flush) {  // TC-27 (3)
