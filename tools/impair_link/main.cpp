@@ -89,15 +89,6 @@ bool open_port(Port& p) {
   return true;
 }
 
-// Offset of the TCP header when the frame is TCP over IPv4/IPv6, else 0 (not impaired).
-size_t tcp_offset(const std::vector<uint8_t>& f) {
-  if (f.size() < 14) return 0;
-  const uint16_t type = uint16_t(f[12] << 8 | f[13]);
-  if (type == ETHERTYPE_IP && f.size() >= 34 && f[23] == IPPROTO_TCP) return 14 + size_t(f[14] & 0x0f) * 4;
-  if (type == ETHERTYPE_IPV6 && f.size() >= 54 && f[20] == IPPROTO_TCP) return 54;
-  return 0;
-}
-
 uint64_t unix_now_us() {
   const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
   return uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count());
@@ -183,11 +174,12 @@ int main(int argc, char** argv) {
   };
   // One frame after tampering: TCP frames get an impairment decision, others pass untouched.
   auto impair_and_send = [&](Clock::time_point now, int out, std::vector<uint8_t> frame) {
-    const size_t tcp = tcp_offset(frame);
-    if (tcp == 0 || tcp >= frame.size()) {
+    const auto layout = impair::locate_tcp(frame);
+    if (!layout) {
       send_frame(out, frame);  // ARP, ND, ICMP...: forwarded untouched
       return;
     }
+    const size_t tcp = layout->tcp;
     ++c.impairable;
     const impair::Decision d = model.decide();
     if (d.drop) {

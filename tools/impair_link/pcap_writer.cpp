@@ -51,7 +51,7 @@ void PcapWriter::write(const Frame& frame, uint64_t unix_us) {
   put_le32(r, 8, uint32_t(caplen));
   put_le32(r, 12, uint32_t(frame.size()));
   if (std::fwrite(r.data(), 1, r.size(), file_) != r.size() ||
-      std::fwrite(frame.data(), 1, caplen, file_) != caplen) {
+      (caplen > 0 && std::fwrite(frame.data(), 1, caplen, file_) != caplen)) {
     ++skipped_;
     close();  // a short record would corrupt the file for every reader: stop here
     return;

@@ -144,7 +144,7 @@ TEST_P(EachFamily, AlterEnoReplacesTheFirstNonLastTepByAnUnusedOne) {
 TEST_P(EachFamily, AlterEnoSkipsWhenItCannotKeepAValidOffer) {
   EXPECT_EQ(alter(GetParam(), {0x21}).first, AlterResult::Skipped);        // one TEP
   EXPECT_EQ(alter(GetParam(), {0x00, 0x23}).first, AlterResult::Skipped);  // one TEP after global
-  EXPECT_EQ(alter(GetParam(), {0x30, 0x21}).first, AlterResult::Skipped);  // first TEP not tcpcrypt
+  EXPECT_EQ(alter(GetParam(), {0x30, 0x21}).first, AlterResult::Skipped);  // only the last is tcpcrypt
   EXPECT_EQ(alter(GetParam(), {0x21, 0x22, 0x23, 0x24}).first, AlterResult::Skipped);  // none unused
 }
 
