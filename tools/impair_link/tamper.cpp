@@ -109,9 +109,6 @@ std::optional<std::vector<Suboption>> eno_suboptions(const Frame& f, const Optio
   return out;
 }
 
-// A suboption's global/TEP byte (never a length byte) names a TEP iff its glt is >= 0x20.
-bool is_tep(uint8_t c) { return (c & 0x7f) >= 0x20; }
-
 }  // namespace
 
 std::optional<TcpLayout> locate_tcp(const Frame& frame) {
@@ -170,8 +167,8 @@ AlterResult alter_eno_tep(Frame& frame) {
 
   std::array<bool, kLastTcpcryptTep - kFirstTcpcryptTep + 1> mentioned{};
   for (const Suboption& s : *subs) {
-    const uint8_t id = frame[s.tep_at] & 0x7f;
-    if (is_tep(frame[s.tep_at]) && id >= kFirstTcpcryptTep && id <= kLastTcpcryptTep)
+    const uint8_t id = frame[s.tep_at] & 0x7f;  // a TEP id with or without data (v bit)
+    if (id >= kFirstTcpcryptTep && id <= kLastTcpcryptTep)
       mentioned[id - kFirstTcpcryptTep] = true;
   }
   const auto unused = std::find(mentioned.begin(), mentioned.end(), false);
