@@ -103,7 +103,8 @@ void add_tamper_options(CLI::App& app, impair::TamperConfig& cfg) {
   const std::map<std::string, impair::Direction> dir_names{{"a2b", impair::Direction::AtoB},
                                                           {"b2a", impair::Direction::BtoA}};
   app.add_option("--strip-eno", cfg.strip_eno, "overwrite TCP-ENO (kind 69) with NOPs in: syn|synack|third-ack|all")
-      ->transform(CLI::CheckedTransformer(strip_names));
+      ->transform(CLI::CheckedTransformer(strip_names))
+      ->option_text("syn|synack|third-ack|all");
   app.add_flag("--alter-syn-eno", cfg.alter_syn_eno, "replace one non-last tcpcrypt TEP id in the SYN's ENO option");
   app.add_option("--flip-payload-bit", cfg.flip_payload_bit, "flip a bit in the N-th payload segment (tamper dir)")
       ->check(CLI::PositiveNumber);
@@ -113,7 +114,8 @@ void add_tamper_options(CLI::App& app, impair::TamperConfig& cfg) {
       ->check(CLI::PositiveNumber);
   app.add_flag("--resegment", cfg.resegment, "split every payload segment of >= 2 bytes in two (tamper dir)");
   app.add_option("--tamper-dir", cfg.tamper_dir, "direction of the payload rewrites: a2b (received on --a) or b2a")
-      ->transform(CLI::CheckedTransformer(dir_names));
+      ->transform(CLI::CheckedTransformer(dir_names))
+      ->option_text("a2b|b2a");
 }
 
 }  // namespace
