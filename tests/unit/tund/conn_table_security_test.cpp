@@ -67,6 +67,29 @@ TEST_F(ConnTableSecurityTest, EncryptedConnectionReportsEqualSessionIdsAndRoles)
   EXPECT_EQ(a_.stats().plain, 0u);
 }
 
+TEST_F(ConnTableSecurityTest, BulkBytesArriveExactlyThenEof) {  // TC-2, TC-31, TC-32
+  listen_on_b();
+  auto grant = connect_and_wait(connect_to(kPort));
+  ASSERT_TRUE(grant);
+  int app_a = grant->carrier.get(), app_b = events_b_.incoming.back().second.get();
+  std::string big(8 << 20, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = char(i * 2654435761u >> 24);
+  size_t sent = 0;
+  std::string got;
+  ASSERT_TRUE(run_until([&] {
+    if (sent < big.size()) {
+      ssize_t n = ::send(app_a, big.data() + sent, big.size() - sent, MSG_DONTWAIT);
+      if (n > 0) sent += size_t(n);
+      if (sent == big.size()) ::shutdown(app_a, SHUT_WR);
+    }
+    std::string part;
+    while (!(part = read_now(app_b)).empty()) got += part;
+    return got.size() >= big.size() && eof_or_error(app_b);
+  })) << "sent " << sent << " got " << got.size();
+  EXPECT_EQ(err_, 0);
+  EXPECT_TRUE(got == big);
+}
+
 TEST_F(ConnTableSecurityTest, PerConnectionTepAndAeadOverrideTheDefaults) {  // TC-8, TC-45
   listen_on_b();
   pc::Connect req = connect_to(kPort);
