@@ -37,7 +37,7 @@ TEST(EnoArgs, ParsesAeadNames) {
 }
 
 // api.md §9.2 TCP_ENO_TEPS and §9.4 TCP_CRYPT_BCONF: increasing preference on the wire;
-// the command line names the most preferred first.
+// the command line names the most preferred first. RQ-14 (CLI side: ACONF/BCONF per connection)
 TEST(EnoArgs, ListsAreReversedIntoIncreasingPreference) {
   EnoArgs a;
   a.teps = {"Curve25519", "P256", "0x7f"};
@@ -49,6 +49,8 @@ TEST(EnoArgs, ListsAreReversedIntoIncreasingPreference) {
   EXPECT_EQ(o->aeads_offer, o->aeads_prefer);
 }
 
+// RQ-2 (b bit), RQ-3 (a bit), RQ-5 (mandatory application-aware), RQ-8 (required mode),
+// RQ-16 (no resumption): the CLI side, each flag reaches its EnoOptions field.
 TEST(EnoArgs, FlagsAndModeReachTheOptions) {
   EnoArgs a;
   a.mode = "required";

@@ -50,6 +50,7 @@ TEST(StatusFormat, NamesTepsAndAeadsFromTheRfcTables) {
   EXPECT_EQ(aead_display_name(0x0003), "0x0003");
 }
 
+// RQ-1, RQ-6 (CLI side): the session ID and the role are shown together.
 TEST(StatusFormat, SecurityFieldsKeepOneForm) {
   EXPECT_EQ(security_fields(encrypted()),
             "encrypted=1 tep=TCPCRYPT_ECDHE_Curve25519 aead=AEAD_AES_128_GCM role=A sid=2301fe");
