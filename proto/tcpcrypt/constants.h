@@ -21,6 +21,17 @@ inline constexpr uint8_t kTepIdMask = 0x7f;
 
 inline constexpr bool is_tcpcrypt_tep(uint8_t tep) { return tep >= kTepP256 && tep <= kTepX448; }
 
+// RFC 8548 §7 Table 4 name of a TEP identifier (v bit clear); nullptr for any other byte.
+inline constexpr const char* tep_name(uint8_t tep) {
+  switch (tep) {
+    case kTepP256: return "TCPCRYPT_ECDHE_P256";
+    case kTepP521: return "TCPCRYPT_ECDHE_P521";
+    case kTepX25519: return "TCPCRYPT_ECDHE_Curve25519";
+    case kTepX448: return "TCPCRYPT_ECDHE_Curve448";
+    default: return nullptr;
+  }
+}
+
 // Key-exchange messages (§4.1, §4.3).
 inline constexpr uint32_t kInit1Magic = 0x15101a0e;
 inline constexpr uint32_t kInit2Magic = 0x097105e0;

@@ -166,9 +166,13 @@ Expected<void> ControlClient::shutdown(uint64_t token, pc::ShutdownHow how) {
 Expected<void> ControlClient::abort(uint64_t token) { return op(pc::Abort{token}); }
 
 Expected<std::vector<pc::ConnectionStatus>> ControlClient::status() {
+  // A page holds hundreds of entries; more pages than this means tund is looping.
+  constexpr int kMaxPages = 1 << 16;
   std::vector<pc::ConnectionStatus> all;
   uint64_t cursor = 0;
+  int pages = 0;
   do {
+    if (++pages > kMaxPages) return tl::unexpected(EPROTO);
     auto page = as<pc::StatusReply>(request(pc::StatusQuery{cursor}));
     if (!page) return tl::unexpected(page.error());
     for (auto& c : page->connections) all.push_back(std::move(c));

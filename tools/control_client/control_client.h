@@ -62,7 +62,8 @@ class ControlClient {
   Expected<void> unlisten(uint64_t listener);
   Expected<void> shutdown(uint64_t token, pc::ShutdownHow how);
   Expected<void> abort(uint64_t token);
-  // Every connection tund lists for us (follows the StatusReply cursor).
+  // Every connection tund lists for us (follows the StatusReply cursor). EPROTO when the
+  // cursor does not advance or after 65536 pages.
   Expected<std::vector<pc::ConnectionStatus>> status();
 
   int fd() const { return sock_.get(); }

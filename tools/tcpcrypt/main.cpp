@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   register_vectors_command(app, exit_code);
   register_demo_command(app, exit_code);
   register_nc_command(app, exit_code);
+  register_status_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

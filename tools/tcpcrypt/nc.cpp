@@ -14,6 +14,8 @@
 #include <optional>
 
 #include "tools/control_client/control_client.h"
+#include "tools/tcpcrypt/eno_args.h"
+#include "tools/tcpcrypt/status_format.h"
 #include "tools/tcpcrypt/subcommands.h"
 
 namespace tcpcrypt_cli {
@@ -104,6 +106,10 @@ std::string describe(const pc::SecurityInfo& s) {
   return head + proto::to_hex(s.session_id) + ")";
 }
 
+void print_security(const NcOptions& o, const pc::SecurityInfo& s, std::ostream& log) {
+  if (o.print_security) log << "security " << security_fields(s) << "\n";
+}
+
 std::optional<IpAddress> resolve(const std::string& host, std::ostream& log) {
   if (auto a = IpAddress::parse(host)) return a;
   addrinfo hints{};
@@ -134,7 +140,7 @@ int run_connect(ControlClient& client, const NcOptions& o, int in_fd, int out_fd
   if (!addr) return 1;
   pc::Connect req;
   req.destination = Endpoint{*addr, o.port};
-  req.options.mode = o.mode;
+  req.options = o.eno;
   const std::string target = req.destination.to_string();
   auto conn = client.connect(req);
   if (!conn) return fail(log, target, conn.error());
@@ -144,6 +150,7 @@ int run_connect(ControlClient& client, const NcOptions& o, int in_fd, int out_fd
   if (o.verbose)
     log << "tcpcrypt nc: connected to " << target << " from " << conn->local.to_string() << ", "
         << describe(result->security) << "\n";
+  print_security(o, result->security, log);
   ::setsockopt(conn->carrier.get(), SOL_SOCKET, SO_SNDBUF, &kCarrierSndBuf, sizeof kCarrierSndBuf);
   int status = relay(conn->carrier.get(), in_fd, out_fd, log);
   return status == kEof ? end_status(client, conn->token, log) : status;
@@ -159,7 +166,7 @@ int run_listen(ControlClient& client, const NcOptions& o, int in_fd, int out_fd,
   }
   req.local.port = o.port;
   req.backlog = 16;
-  req.options.mode = o.mode;
+  req.options = o.eno;
   auto handle = client.listen(req);
   if (!handle) return fail(log, "listen on " + req.local.to_string(), handle.error());
   log << "tcpcrypt nc: listening on " << handle->local.to_string() << "\n";
@@ -169,6 +176,7 @@ int run_listen(ControlClient& client, const NcOptions& o, int in_fd, int out_fd,
     if (!in) return fail(log, "accept", in.error());
     log << "tcpcrypt nc: connection from " << in->info.peer.to_string() << " to "
         << in->info.local.to_string() << ", " << describe(in->info.security) << "\n";
+    print_security(o, in->info.security, log);
     status = relay(in->carrier.get(), in_fd, out_fd, log);
     if (status == kEof) status = end_status(client, in->info.token, log);
   } while (o.keep);
@@ -188,20 +196,19 @@ int run_nc(const NcOptions& o, int in_fd, int out_fd, std::ostream& log) {
 
 void register_nc_command(CLI::App& app, int& exit_code) {
   using namespace tcpcrypt_cli;
-  namespace pc = proto::control;
   auto opts = std::make_shared<NcOptions>();
   auto args = std::make_shared<std::vector<std::string>>();
-  auto mode = std::make_shared<std::string>("opportunistic");
+  auto eno = std::make_shared<EnoArgs>();
   CLI::App* nc = app.add_subcommand("nc", "netcat through tund: nc HOST PORT | nc -l [ADDR] PORT");
   nc->add_option("--control", opts->control_path, "tund control socket")->capture_default_str();
   nc->add_flag("-l,--listen", opts->listen, "listen for a connection");
   nc->add_flag("-k,--keep-open", opts->keep, "with -l: accept connections one after another");
   nc->add_flag("-v,--verbose", opts->verbose, "print the connection's encryption status");
-  nc->add_option("--mode", *mode, "ENO mode")
-      ->check(CLI::IsMember({"off", "opportunistic", "required"}))
-      ->capture_default_str();
+  nc->add_flag("--print-security", opts->print_security,
+               "print `security encrypted=0|1 tep=.. aead=.. role=.. sid=..` once connected");
+  add_eno_options(*nc, *eno);
   nc->add_option("args", *args, "HOST PORT, or with -l: [ADDR] PORT")->required()->expected(1, 2);
-  nc->callback([opts, args, mode, &exit_code] {
+  nc->callback([opts, args, eno, &exit_code] {
     bool two = args->size() == 2;
     if (!opts->listen && !two) throw CLI::ValidationError("nc", "connect needs HOST and PORT");
     opts->host = two ? (*args)[0] : "";
@@ -214,9 +221,9 @@ void register_nc_command(CLI::App& app, int& exit_code) {
     if (port < 0 || port > 65535 || (!opts->listen && port == 0))
       throw CLI::ValidationError("nc", "bad port " + args->back());
     opts->port = uint16_t(port);
-    opts->mode = *mode == "off"        ? pc::Mode::Off
-                 : *mode == "required" ? pc::Mode::Required
-                                       : pc::Mode::Opportunistic;
+    auto options = to_eno_options(*eno);
+    if (!options) throw CLI::ValidationError("nc", options.error());
+    opts->eno = *options;
     std::signal(SIGPIPE, SIG_IGN);
     exit_code = run_nc(*opts, STDIN_FILENO, STDOUT_FILENO, std::cerr);
   });

@@ -6,4 +6,5 @@
 
 void register_vectors_command(CLI::App& app, int& exit_code);
 void register_demo_command(CLI::App& app, int& exit_code);
-void register_nc_command(CLI::App& app, int& exit_code);  // nc.cpp
+void register_nc_command(CLI::App& app, int& exit_code);      // nc.cpp
+void register_status_command(CLI::App& app, int& exit_code);  // status_cmd.cpp

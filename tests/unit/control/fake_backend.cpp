@@ -40,6 +40,7 @@ pc::HelloReply FakeBackend::hello(const ClientContext&) {
 Outcome<ConnectGrant> FakeBackend::connect(const ClientContext& client, const pc::Connect& req,
                                            UniqueFd) {
   clients_seen.push_back(client);
+  eno_options_seen.push_back(req.options);
   if (req.destination.port == kUnreachablePort) return tl::unexpected(ConnError::NetUnreachable);
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
@@ -72,6 +73,7 @@ Outcome<ConnectGrant> FakeBackend::connect(const ClientContext& client, const pc
 Outcome<ListenGrant> FakeBackend::listen(const ClientContext& client, const pc::Listen& req,
                                          UniqueFd) {
   clients_seen.push_back(client);
+  eno_options_seen.push_back(req.options);
   uint64_t token = next_token_++;
   listeners[token] = client.id;
   ListenGrant g{req.local, token, {}};

@@ -44,6 +44,7 @@ class FakeBackend final : public ControlBackend {
   std::vector<uint64_t> unlistened;
   std::vector<std::pair<uint64_t, proto::control::ShutdownHow>> shutdowns;
   std::map<uint64_t, ClientId> listeners;  // live listener → owner
+  std::vector<proto::control::EnoOptions> eno_options_seen;  // of each Connect and Listen
   size_t extra_status_entries = 0;         // synthetic connections listed by status()
 
  private:

@@ -5,6 +5,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -23,6 +25,7 @@
 #include "tests/unit/control/fake_backend.h"
 #include "tools/control_client/control_client.h"
 #include "tools/tcpcrypt/nc.h"
+#include "tools/tcpcrypt/status_cmd.h"
 
 namespace tund::control {
 namespace {
@@ -545,6 +548,95 @@ TEST_F(ControlServerTest, NcListenAcceptsOneConnection) {
   EXPECT_NE(run.log.find("connection from 198.19.0.7:5555 to 198.18.0.1:5000, encrypted"),
             std::string::npos)
       << run.log;
+}
+
+// `nc --print-security` prints the outcome in the form scripts grep (status_format.h).
+constexpr const char* kSampleSecurityLine =
+    "security encrypted=1 tep=TCPCRYPT_ECDHE_Curve25519 aead=AEAD_CHACHA20_POLY1305 role=B "
+    "sid=23abababababababababababababababababababababababababababababababab\n";
+
+pc::EnoOptions sample_eno_options() {
+  pc::EnoOptions eno;
+  eno.mode = pc::Mode::Required;
+  eno.teps = {0x21, 0x23};
+  eno.aeads_offer = eno.aeads_prefer = {0x0002, 0x0001};
+  eno.app_aware = true;
+  eno.no_resumption = true;
+  return eno;
+}
+
+TEST_F(ControlServerTest, NcConnectSendsEnoOptionsAndPrintsSecurity) {
+  start_server();
+  tcpcrypt_cli::NcOptions o;
+  o.control_path = config_.path;
+  o.host = "198.19.0.2";
+  o.port = 7;
+  o.print_security = true;
+  o.eno = sample_eno_options();
+  auto run = run_nc(o, "x", [] {});
+  EXPECT_EQ(run.status, 0) << run.log;
+  EXPECT_NE(run.log.find(kSampleSecurityLine), std::string::npos) << run.log;
+  auto seen = on_io([this] { return backend_.eno_options_seen; });
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0], sample_eno_options());
+}
+
+TEST_F(ControlServerTest, NcListenSendsEnoOptionsAndPrintsSecurity) {
+  start_server();
+  tcpcrypt_cli::NcOptions o;
+  o.control_path = config_.path;
+  o.listen = true;
+  o.port = 9000;
+  o.print_security = true;
+  o.eno = sample_eno_options();
+  auto run = run_nc(o, "", [&] {
+    ASSERT_TRUE(eventually([&] { return !backend_.listeners.empty(); }));
+    on_io([&] {
+      backend_.inject_accept(backend_.listeners.begin()->first, ep("198.19.0.7", 5555));
+      return 0;
+    });
+  });
+  EXPECT_EQ(run.status, 0) << run.log;
+  EXPECT_NE(run.log.find(kSampleSecurityLine), std::string::npos) << run.log;
+  auto seen = on_io([this] { return backend_.eno_options_seen; });
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0], sample_eno_options());
+}
+
+TEST_F(ControlServerTest, NcPrintsNoSecurityLineUnlessAsked) {
+  start_server();
+  tcpcrypt_cli::NcOptions o;
+  o.control_path = config_.path;
+  o.host = "198.19.0.2";
+  o.port = 7;
+  auto run = run_nc(o, "x", [] {});
+  EXPECT_EQ(run.status, 0) << run.log;
+  EXPECT_EQ(run.log.find("security "), std::string::npos) << run.log;
+}
+
+// `tcpcrypt status`: every page, one line per connection, or one JSON object.
+TEST_F(ControlServerTest, StatusCommandListsEveryConnection) {
+  config_.status_page = 2;
+  start_server();
+  on_io([this] { return backend_.extra_status_entries = 4; });
+  std::ostringstream out, err;
+  EXPECT_EQ(tcpcrypt_cli::run_status(config_.path, false, out, err), 0) << err.str();
+  std::string text = out.str();
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 4) << text;
+  EXPECT_EQ(text.rfind("token=1000000 state=connecting ", 0), 0u) << text;
+  std::ostringstream json_out;
+  EXPECT_EQ(tcpcrypt_cli::run_status(config_.path, true, json_out, err), 0) << err.str();
+  auto j = nlohmann::json::parse(json_out.str());
+  ASSERT_EQ(j["connections"].size(), 4u);
+  EXPECT_EQ(j["connections"][3]["token"], 1000003);
+  EXPECT_TRUE(err.str().empty()) << err.str();
+}
+
+TEST_F(ControlServerTest, StatusCommandFailsWithoutTund) {
+  std::ostringstream out, err;
+  EXPECT_EQ(tcpcrypt_cli::run_status(dir_ + "/nothing.sock", false, out, err), 1);
+  EXPECT_TRUE(out.str().empty());
+  EXPECT_NE(err.str().find(std::strerror(ENOENT)), std::string::npos) << err.str();
 }
 
 }  // namespace
