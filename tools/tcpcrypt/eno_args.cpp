@@ -78,7 +78,7 @@ std::optional<uint16_t> parse_aead(std::string_view text) {
 
 tl::expected<pc::EnoOptions, std::string> to_eno_options(const EnoArgs& args) {
   pc::EnoOptions o;
-  const pc::Mode modes[] = {pc::Mode::Off, pc::Mode::Opportunistic, pc::Mode::Required};
+  const pc::Mode modes[] = {pc::Mode::Default, pc::Mode::Off, pc::Mode::Opportunistic, pc::Mode::Required};
   auto mode = std::find_if(std::begin(modes), std::end(modes),
                            [&](pc::Mode m) { return args.mode == mode_name(m); });
   if (mode == std::end(modes)) return tl::unexpected("unknown mode '" + args.mode + "'");
@@ -98,8 +98,8 @@ tl::expected<pc::EnoOptions, std::string> to_eno_options(const EnoArgs& args) {
 }
 
 void add_eno_options(CLI::App& command, EnoArgs& args) {
-  command.add_option("--mode", args.mode, "ENO mode")
-      ->check(CLI::IsMember({"off", "opportunistic", "required"}))
+  command.add_option("--mode", args.mode, "ENO mode (default: tund's configured mode)")
+      ->check(CLI::IsMember({"default", "off", "opportunistic", "required"}))
       ->capture_default_str();
   command
       .add_option("--tep", args.teps,

@@ -4,7 +4,7 @@
 // Lists on the command line are MOST preferred FIRST (like tund's --teps/--aeads); the control
 // protocol's EnoOptions::teps and ::aeads_prefer are in INCREASING preference (api.md §9.2
 // TCP_ENO_TEPS, §9.4 TCP_CRYPT_BCONF), so to_eno_options() reverses them.
-//   --mode off|opportunistic|required   EnoOptions::mode
+//   --mode default|off|opportunistic|required   EnoOptions::mode
 //   --tep NAME[,NAME...]                 EnoOptions::teps (v bit clear)
 //   --aead NAME[,NAME...]                EnoOptions::aeads_offer and ::aeads_prefer
 //   --role-b                             passive_role (b bit, RFC 8547 §4.2)
@@ -26,7 +26,7 @@
 namespace tcpcrypt_cli {
 
 struct EnoArgs {
-  std::string mode = "opportunistic";
+  std::string mode = "default";  // tund's configured mode
   std::vector<std::string> teps;   // most preferred first; empty = tund default
   std::vector<std::string> aeads;  // most preferred first; empty = tund default
   bool role_b = false;

@@ -58,14 +58,17 @@ int end_status(ControlClient& client, uint64_t token, std::ostream& log) {
   return 0;
 }
 
-// Copies in → conn and conn → out until the connection's EOF; stdin EOF half-closes.
+// Copies in → conn and conn → out until both directions are done: stdin EOF half-closes the
+// connection, and the connection's EOF stops the other direction only (a peer that closes
+// its side first still receives everything).
 constexpr int kEof = -1;  // relay() ended at the connection's EOF
 
 int relay(int conn, int in_fd, int out_fd, std::ostream& log) {
-  bool in_open = true;
+  bool in_open = true, conn_open = true;
   uint8_t buf[16 * 1024];
   for (;;) {
-    pollfd p[2] = {{conn, POLLIN, 0}, {in_open ? in_fd : -1, POLLIN, 0}};
+    if (!conn_open && !in_open) return kEof;
+    pollfd p[2] = {{conn_open ? conn : -1, POLLIN, 0}, {in_open ? in_fd : -1, POLLIN, 0}};
     if (::poll(p, 2, -1) < 0) {
       if (errno == EINTR) continue;
       log << "tcpcrypt nc: poll: " << std::strerror(errno) << "\n";
@@ -78,7 +81,10 @@ int relay(int conn, int in_fd, int out_fd, std::ostream& log) {
         log << "tcpcrypt nc: connection: " << std::strerror(errno) << "\n";
         return 1;
       }
-      if (n == 0) return kEof;
+      if (n == 0) {
+        conn_open = false;
+        continue;
+      }
       if (!write_all(out_fd, buf, size_t(n))) {
         log << "tcpcrypt nc: output: " << std::strerror(errno) << "\n";
         return 1;

@@ -64,6 +64,7 @@ const char* mode_name(pc::Mode mode) {
     case pc::Mode::Off: return "off";
     case pc::Mode::Opportunistic: return "opportunistic";
     case pc::Mode::Required: return "required";
+    case pc::Mode::Default: return "default";
   }
   return "unknown";
 }

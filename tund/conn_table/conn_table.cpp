@@ -75,6 +75,7 @@ std::string ConnTableStats::to_text() const {
   line("conn_plain", plain);
   line("conn_eno_required_failures", eno_required_failures);
   line("conn_crypto_failures", crypto_failures);
+  line("conn_key_updates", key_updates);
   line("conn_connections", connections);
   line("conn_listeners", listeners);
   line("conn_keys_held", keys_held);
@@ -283,6 +284,7 @@ void ConnTable::remove(Managed& m) {
   if (m.active) ports_.release(m.local.addr, m.local.port);
   if (m.listener) release_listener_connection(m.listener);
   by_id_.erase(m.id);
+  if (const auto* c = tcp(m)) key_updates_removed_ += c->stats().rekeys_initiated;
   stack_.endpoint().remove(m.id);
   conns_.erase(m.token);
 }
@@ -329,8 +331,13 @@ const ConnTableStats& ConnTable::stats() {
   stats_.connections = conns_.size();
   stats_.listeners = listeners_.size();
   stats_.keys_held = 0;
-  for (const auto& [token, m] : conns_)
-    if (const auto* c = stack_.endpoint().get(m.id); c && c->holds_keys()) ++stats_.keys_held;
+  stats_.key_updates = key_updates_removed_;
+  for (const auto& [token, m] : conns_) {
+    const auto* c = stack_.endpoint().get(m.id);
+    if (!c) continue;
+    if (c->holds_keys()) ++stats_.keys_held;
+    stats_.key_updates += c->stats().rekeys_initiated;
+  }
   stats_.cached_secrets = stack_.cached_secrets();
   return stats_;
 }

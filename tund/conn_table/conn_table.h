@@ -85,6 +85,7 @@ struct ConnTableStats {
   uint64_t plain = 0;             // delivered as plain TCP (fallback or mode off)
   uint64_t eno_required_failures = 0;  // required mode, peer did not encrypt
   uint64_t crypto_failures = 0;   // key exchange, handshake timeout, frame integrity
+  uint64_t key_updates = 0;       // key updates this host initiated (RFC 8548 §3.8)
   size_t connections = 0;         // gauges
   size_t listeners = 0;
   size_t keys_held = 0;           // connections holding traffic keys (forward secrecy check)
@@ -207,6 +208,7 @@ class ConnTable final : public PacketHandler, public control::ControlBackend {
   std::set<uint64_t> dirty_;
   std::deque<proto::control::ConnectionStatus> recently_closed_;
   std::vector<uint8_t> scratch_;
+  uint64_t key_updates_removed_ = 0;  // key_updates of connections already removed
   ConnTableStats stats_;
 };
 
