@@ -33,6 +33,29 @@ class ConnTableSecurityTest : public ConnTableTest {
       if (s.token == token) return s;
     return std::nullopt;
   }
+  // A connection A → B that carries `size` patterned bytes, then EOF; checks them at B.
+  void send_and_check(size_t size) {
+    listen_on_b();
+    auto grant = connect_and_wait(connect_to(kPort));
+    ASSERT_TRUE(grant);
+    int app_a = grant->carrier.get(), app_b = events_b_.incoming.back().second.get();
+    std::string big(size, '\0');
+    for (size_t i = 0; i < big.size(); ++i) big[i] = char(i * 2654435761u >> 24);
+    size_t sent = 0;
+    std::string got;
+    ASSERT_TRUE(run_until([&] {
+      if (sent < big.size()) {
+        ssize_t n = ::send(app_a, big.data() + sent, big.size() - sent, MSG_DONTWAIT);
+        if (n > 0) sent += size_t(n);
+        if (sent == big.size()) ::shutdown(app_a, SHUT_WR);
+      }
+      std::string part;
+      while (!(part = read_now(app_b)).empty()) got += part;
+      return got.size() >= big.size() && eof_or_error(app_b);
+    })) << "sent " << sent << " got " << got.size();
+    EXPECT_EQ(err_, 0);
+    EXPECT_TRUE(got == big);
+  }
   // Sends `text` from one app end and reads it at the other.
   bool echo(int from, int to, const std::string& text) {
     if (::send(from, text.data(), text.size(), 0) != ssize_t(text.size())) return false;
@@ -41,7 +64,7 @@ class ConnTableSecurityTest : public ConnTableTest {
   }
 };
 
-TEST_F(ConnTableSecurityTest, EncryptedConnectionReportsEqualSessionIdsAndRoles) {  // ENO-27, TC-13
+TEST_F(ConnTableSecurityTest, EncryptedConnectionReportsEqualSessionIdsAndRoles) {  // ENO-26, ENO-27, TC-13
   listen_on_b();
   auto grant = connect_and_wait(connect_to(kPort));
   ASSERT_TRUE(grant);
@@ -54,6 +77,7 @@ TEST_F(ConnTableSecurityTest, EncryptedConnectionReportsEqualSessionIdsAndRoles)
   EXPECT_EQ(a.tep, 0x23);  // X25519: tund's default first choice (TC-45)
   EXPECT_EQ(a.aead, 0x0001);
   EXPECT_EQ(a.session_id.size(), 33u);
+  EXPECT_EQ(a.session_id[0], 0x23);  // B's TEP byte
   EXPECT_EQ(a.session_id, b.session_id);
   EXPECT_EQ(a.self_gopt, 0);
   EXPECT_EQ(b.self_gopt & 0x01, 0x01);  // after listen b = 1 (api.md §4)
@@ -68,29 +92,11 @@ TEST_F(ConnTableSecurityTest, EncryptedConnectionReportsEqualSessionIdsAndRoles)
 }
 
 TEST_F(ConnTableSecurityTest, BulkBytesArriveExactlyThenEof) {  // TC-2, TC-31, TC-32
-  listen_on_b();
-  auto grant = connect_and_wait(connect_to(kPort));
-  ASSERT_TRUE(grant);
-  int app_a = grant->carrier.get(), app_b = events_b_.incoming.back().second.get();
-  std::string big(8 << 20, '\0');
-  for (size_t i = 0; i < big.size(); ++i) big[i] = char(i * 2654435761u >> 24);
-  size_t sent = 0;
-  std::string got;
-  ASSERT_TRUE(run_until([&] {
-    if (sent < big.size()) {
-      ssize_t n = ::send(app_a, big.data() + sent, big.size() - sent, MSG_DONTWAIT);
-      if (n > 0) sent += size_t(n);
-      if (sent == big.size()) ::shutdown(app_a, SHUT_WR);
-    }
-    std::string part;
-    while (!(part = read_now(app_b)).empty()) got += part;
-    return got.size() >= big.size() && eof_or_error(app_b);
-  })) << "sent " << sent << " got " << got.size();
-  EXPECT_EQ(err_, 0);
-  EXPECT_TRUE(got == big);
+  send_and_check(8 << 20);
+  EXPECT_EQ(a_.stats().key_updates, 0u);
 }
 
-TEST_F(ConnTableSecurityTest, PerConnectionTepAndAeadOverrideTheDefaults) {  // TC-8, TC-45
+TEST_F(ConnTableSecurityTest, PerConnectionTepAndAeadOverrideTheDefaults) {  // TC-8, TC-45, TC-46
   listen_on_b();
   pc::Connect req = connect_to(kPort);
   req.options.teps = {0x21, 0x24};        // increasing preference: X448 most preferred
@@ -111,7 +117,7 @@ TEST_F(ConnTableSecurityTest, UnknownTepOrAeadIsRefusedAtOnce) {
   EXPECT_EQ(a_.connect(client_, req, {}).error(), pc::ConnError::InvalidRequest);
 }
 
-TEST_F(ConnTableSecurityTest, ModeOffOnEitherSideFallsBackToPlainTcp) {  // ENO-9, ENO-10
+TEST_F(ConnTableSecurityTest, ModeOffOnEitherSideFallsBackToPlainTcp) {  // ENO-14, ENO-27 (no session ID)
   pc::EnoOptions off;
   off.mode = pc::Mode::Off;
   listen_on_b(off);
@@ -125,7 +131,7 @@ TEST_F(ConnTableSecurityTest, ModeOffOnEitherSideFallsBackToPlainTcp) {  // ENO-
   EXPECT_EQ(status_of(b_, events_b_.incoming.back().first.token)->mode, pc::Mode::Off);
 }
 
-TEST_F(ConnTableSecurityTest, RequiredModeAgainstAPlainPeerFailsWithEconnrefused) {  // ENO-17
+TEST_F(ConnTableSecurityTest, RequiredModeAgainstAPlainPeerFailsWithEconnrefused) {  // api.md TCP_ENO_TEP_MANDATORY
   pc::EnoOptions off;
   off.mode = pc::Mode::Off;
   listen_on_b(off);
@@ -151,6 +157,7 @@ TEST_F(ConnTableSecurityTest, SecondConnectionToThePeerResumes) {  // TC-16, TC-
   const auto& b = events_b_.incoming.back().first.security;
   EXPECT_TRUE(a.encrypted);
   EXPECT_EQ(a.tep, 0x80 | 0x23);  // NEGTEP: B answered with the resumption suboption (v = 1)
+  EXPECT_EQ(a.session_id[0], 0x80 | 0x23);  // ENO-26: the session ID starts with that byte
   EXPECT_EQ(a.session_id, b.session_id);
   EXPECT_NE(a.session_id, events_a_.results.front().security.session_id);
   EXPECT_EQ(a_.stats().resumed, 1u);
@@ -182,6 +189,22 @@ TEST_F(ConnTableSecurityTest, KeysAreErasedWhenBothSidesHaveClosed) {  // ENO-25
   ASSERT_TRUE(run_until([&] { return a_.stats().keys_held == 0 && b_.stats().keys_held == 0; }));
   EXPECT_GE(a_.stats().connections + b_.stats().connections, 1u);
   EXPECT_GE(a_.stats().cached_secrets, 1u);  // only the resumption secret lives on
+}
+
+class ConnTableKeyUpdateTest : public ConnTableSecurityTest {
+ protected:
+  static ConnTableConfig rekeying(const proto::ip::IpAddress& a) {
+    auto c = config_for(a);
+    c.security.rekey_after_bytes = 256 * 1024;
+    return c;
+  }
+  ConnTableKeyUpdateTest() : ConnTableSecurityTest(rekeying(kAddrA), config_for(kAddrB)) {}
+};
+
+TEST_F(ConnTableKeyUpdateTest, KeyUpdatesByVolumeKeepTheStreamExact) {  // TC-34, TC-35, TC-39
+  send_and_check(8 << 20);
+  EXPECT_GE(a_.stats().key_updates, 31u);  // 8 MiB / 256 KiB − 1
+  EXPECT_EQ(b_.stats().key_updates, 0u);   // answering a key update is not initiating one
 }
 
 class ConnTableNoResumptionTest : public ConnTableSecurityTest {
