@@ -207,6 +207,27 @@ TEST_F(ConnTableKeyUpdateTest, KeyUpdatesByVolumeKeepTheStreamExact) {  // TC-34
   EXPECT_EQ(b_.stats().key_updates, 0u);   // answering a key update is not initiating one
 }
 
+class ConnTableLivenessTest : public ConnTableSecurityTest {
+ protected:
+  static ConnTableConfig rekey_every_100ms(const proto::ip::IpAddress& a) {
+    auto c = config_for(a);
+    c.security.rekey_interval = std::chrono::milliseconds(100);
+    return c;
+  }
+  ConnTableLivenessTest() : ConnTableSecurityTest(rekey_every_100ms(kAddrA), config_for(kAddrB)) {}
+};
+
+// TC-39: a key update by time is an authenticated liveness check on an idle connection: the
+// empty frame that carries it must be accepted by the peer (no data, no failure).
+TEST_F(ConnTableLivenessTest, IdleConnectionRekeysByTime) {  // TC-39
+  listen_on_b();
+  auto grant = connect_and_wait(connect_to(kPort));
+  ASSERT_TRUE(grant);
+  ASSERT_TRUE(run_until([&] { return a_.stats().key_updates >= 3; }));
+  EXPECT_EQ(b_.stats().crypto_failures, 0u);
+  EXPECT_TRUE(echo(grant->carrier.get(), events_b_.incoming.back().second.get(), "still alive"));
+}
+
 class ConnTableNoResumptionTest : public ConnTableSecurityTest {
  protected:
   static ConnTableConfig without_cache(const proto::ip::IpAddress& a) {
