@@ -9,7 +9,8 @@
 #   encrypted  both see `encrypted=1` with one session ID, data intact, no marker on the wire
 #   fail       the connection fails at both apps; B's app got no byte or a correct prefix;
 #              if both ends report encryption, their session IDs differ
-#   abort      B's app gets ECONNRESET (not EOF) after a correct, short prefix; A fails too
+#   abort      the receiving app (B's; A's for b2a cases) gets ECONNRESET, not EOF, and B only a
+#              correct prefix (a short one when B is the receiver); the other app fails too
 # and in every case: impair-link's counter for the rewrite ≥ 1 (the rewrite happened), and in
 # all but the fallback cases the marker never crosses the link in the clear (impair-link pcap).
 # Prints one line per case. Exit 77 = skipped.
@@ -23,12 +24,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 readonly kMarker="TCPCRYPT-MIDDLEBOX-MARKER-5e1f0c7a"
 readonly kRandomBytes=$((2 << 20))
 readonly kPort=9200
-readonly kAllCases="strip-syn strip-synack strip-third-ack alter-syn flip-bit flip-fin inject-urg resegment"
+readonly kAllCases="strip-syn strip-synack strip-third-ack alter-syn flip-bit flip-bit-b2a flip-fin inject-urg resegment"
 
 # case_spec NAME: sets IMPAIR_OPTS (impair-link rewrite), COUNTER (its counter), A_NC_OPTS
-# (extra options of A's nc), EXPECT (outcome) and ITEMS (checklist items covered).
+# (extra options of A's nc), EXPECT (outcome), RECEIVER (the end that detects an abort) and
+# ITEMS (checklist items covered).
 case_spec() {
-  A_NC_OPTS=()
+  A_NC_OPTS=() RECEIVER=B
   case $1 in
     strip-syn) IMPAIR_OPTS=(--strip-eno syn) COUNTER=eno_stripped EXPECT=fallback ITEMS="ENO-14" ;;
     strip-synack) IMPAIR_OPTS=(--strip-eno synack) COUNTER=eno_stripped EXPECT=fallback ITEMS="ENO-14" ;;
@@ -38,6 +40,10 @@ case_spec() {
     alter-syn) IMPAIR_OPTS=(--alter-syn-eno) COUNTER=eno_altered EXPECT=fail A_NC_OPTS=(--tep Curve25519,P256)
       ITEMS="ENO-23 TC-10" ;;
     flip-bit) IMPAIR_OPTS=(--flip-payload-bit 20) COUNTER=bit_flipped EXPECT=abort ITEMS="TC-30 TC-10 TC-47" ;;
+    # B's nc -l half-closes at once: its payload segments are Init2, then the FINp frame (a
+    # tampered FINp is an error at A, never EOF).
+    flip-bit-b2a) IMPAIR_OPTS=(--flip-payload-bit 2 --tamper-dir b2a) COUNTER=bit_flipped EXPECT=abort RECEIVER=A
+      ITEMS="TC-30 TC-32 TC-10 TC-47" ;;
     flip-fin) IMPAIR_OPTS=(--flip-fin 20) COUNTER=fin_flipped EXPECT=abort ITEMS="TC-33 TC-10 TC-47" ;;
     # URG is not protected by TCP; tcpcrypt has no urgent data, so it is ignored (RFC 8548 §3.7).
     inject-urg) IMPAIR_OPTS=(--inject-urg 20) COUNTER=urg_injected EXPECT=encrypted ITEMS="ENO-24" ;;
@@ -107,10 +113,12 @@ inner() {
     abort)
       [ "$rc_a" -ne 0 ] || errors+=("A's nc succeeded")
       [ "$rc_b" -ne 0 ] || errors+=("B's nc ended cleanly")
-      grep -q "Connection reset by peer" "$w/b.err" || errors+=("B's app did not see ECONNRESET")
-      [ "$got" -lt "$total" ] || errors+=("B received everything")
+      local rx_err=$w/b.err rx_stat=conn_peer_stat
+      [ "$RECEIVER" = A ] && rx_err=$w/a.err rx_stat=conn_stat
+      grep -q "Connection reset by peer" "$rx_err" || errors+=("$RECEIVER's app did not see ECONNRESET")
+      [ "$RECEIVER" = A ] || [ "$got" -lt "$total" ] || errors+=("B received everything")
       grep -q "encrypted=1" <<<"$sec_a" && grep -q "encrypted=1" <<<"$sec_b" || errors+=("not encrypted before the abort")
-      [ "$(conn_peer_stat conn_crypto_failures)" -ge 1 ] || errors+=("B's conn_crypto_failures is 0")
+      [ "$($rx_stat conn_crypto_failures)" -ge 1 ] || errors+=("$RECEIVER's conn_crypto_failures is 0")
       ;;
   esac
   kill -0 "$TUND_PID" && kill -0 "$PEER_TUND_PID" || errors+=("a tund died")
