@@ -37,7 +37,7 @@ case_spec() {
     # RFC 8547 §9 "type 2": A enabled ENO, B fell back; B sees A's Init1 with `45 02` and aborts.
     strip-third-ack) IMPAIR_OPTS=(--strip-eno third-ack) COUNTER=eno_stripped EXPECT=fail ITEMS="ENO-13 ENO-16" ;;
     # Two TEPs so that alter_eno_tep() has a non-last tcpcrypt TEP and an unused id (tamper.h).
-    alter-syn) IMPAIR_OPTS=(--alter-syn-eno) COUNTER=eno_altered EXPECT=fail A_NC_OPTS=(--tep Curve25519,P256)
+    alter-syn) IMPAIR_OPTS=(--alter-syn-eno) COUNTER=eno_altered EXPECT=fail A_NC_OPTS=(--tep "Curve25519,P256")
       ITEMS="ENO-23 TC-10" ;;
     flip-bit) IMPAIR_OPTS=(--flip-payload-bit 20) COUNTER=bit_flipped EXPECT=abort ITEMS="TC-30 TC-10 TC-47" ;;
     # B's nc -l half-closes at once: its payload segments are Init2, then the FINp frame (a
