@@ -5,6 +5,7 @@
 
 #include "proto/common/bytes.h"
 #include "proto/ip/checksum.h"
+#include "proto/tcpcrypt/constants.h"
 
 namespace impair {
 namespace {
@@ -23,8 +24,8 @@ constexpr size_t kIpv4MinLen = 20;
 constexpr size_t kIpv6Len = 40;
 constexpr size_t kTcpMinLen = 20;
 constexpr uint8_t kTcpOptEol = 0;
-constexpr uint8_t kFirstTcpcryptTep = 0x21;  // P-256 .. 0x24 X448, RFC 8548 §7
-constexpr uint8_t kLastTcpcryptTep = 0x24;
+constexpr uint8_t kFirstTcpcryptTep = proto::tcpcrypt::kTepP256;  // .. X448, RFC 8548 §7
+constexpr uint8_t kLastTcpcryptTep = proto::tcpcrypt::kTepX448;
 
 // IPv4 layout without `payload`; nullopt if malformed, not TCP or a fragment.
 std::optional<TcpLayout> locate_ipv4(ByteView f) {

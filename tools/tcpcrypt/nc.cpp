@@ -61,9 +61,10 @@ int end_status(ControlClient& client, uint64_t token, std::ostream& log) {
 // Copies in → conn and conn → out until both directions are done: stdin EOF half-closes the
 // connection, and the connection's EOF stops the other direction only (a peer that closes
 // its side first still receives everything).
-constexpr int kEof = -1;  // relay() ended at the connection's EOF
+constexpr int kEof = -1;         // relay() ended at the connection's EOF
+constexpr int kConnFailed = -2;  // a read or write on the carrier failed (errno in conn_errno)
 
-int relay(int conn, int in_fd, int out_fd, std::ostream& log) {
+int relay(int conn, int in_fd, int out_fd, int& conn_errno, std::ostream& log) {
   bool in_open = true, conn_open = true;
   uint8_t buf[16 * 1024];
   for (;;) {
@@ -78,8 +79,8 @@ int relay(int conn, int in_fd, int out_fd, std::ostream& log) {
       ssize_t n = ::read(conn, buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
-        log << "tcpcrypt nc: connection: " << std::strerror(errno) << "\n";
-        return 1;
+        conn_errno = errno;
+        return kConnFailed;
       }
       if (n == 0) {
         conn_open = false;
@@ -97,11 +98,24 @@ int relay(int conn, int in_fd, int out_fd, std::ostream& log) {
         in_open = false;
         ::shutdown(conn, SHUT_WR);
       } else if (!write_all(conn, buf, size_t(n))) {
-        log << "tcpcrypt nc: connection: " << std::strerror(errno) << "\n";
-        return 1;
+        conn_errno = errno;
+        return kConnFailed;
       }
     }
   }
+}
+
+// Relays, then reports how the connection ended. tund closes an aborted connection's carrier
+// at once, so a write racing with the abort fails with EPIPE: the error tund recorded (e.g.
+// ECONNRESET for an integrity failure) is the one to report, the carrier's only without it.
+int relay_and_report(ControlClient& client, uint64_t token, int conn, int in_fd, int out_fd,
+                     std::ostream& log) {
+  int conn_errno = 0;
+  const int status = relay(conn, in_fd, out_fd, conn_errno, log);
+  if (status != kEof && status != kConnFailed) return status;
+  const int recorded = end_status(client, token, log);
+  if (recorded != 0 || status == kEof) return recorded;
+  return fail(log, "connection", conn_errno);
 }
 
 std::string describe(const pc::SecurityInfo& s) {
@@ -158,8 +172,7 @@ int run_connect(ControlClient& client, const NcOptions& o, int in_fd, int out_fd
         << describe(result->security) << "\n";
   print_security(o, result->security, log);
   ::setsockopt(conn->carrier.get(), SOL_SOCKET, SO_SNDBUF, &kCarrierSndBuf, sizeof kCarrierSndBuf);
-  int status = relay(conn->carrier.get(), in_fd, out_fd, log);
-  return status == kEof ? end_status(client, conn->token, log) : status;
+  return relay_and_report(client, conn->token, conn->carrier.get(), in_fd, out_fd, log);
 }
 
 int run_listen(ControlClient& client, const NcOptions& o, int in_fd, int out_fd,
@@ -183,8 +196,7 @@ int run_listen(ControlClient& client, const NcOptions& o, int in_fd, int out_fd,
     log << "tcpcrypt nc: connection from " << in->info.peer.to_string() << " to "
         << in->info.local.to_string() << ", " << describe(in->info.security) << "\n";
     print_security(o, in->info.security, log);
-    status = relay(in->carrier.get(), in_fd, out_fd, log);
-    if (status == kEof) status = end_status(client, in->info.token, log);
+    status = relay_and_report(client, in->info.token, in->carrier.get(), in_fd, out_fd, log);
   } while (o.keep);
   return status;
 }
