@@ -9,9 +9,15 @@ namespace). Every command prints one result line; every wait is bounded by TIMEO
                                                  what arrives until EOF
   conn_peer.py echo HOST PORT TIMEOUT            echo server for many connections at once
   conn_peer.py get HOST PORT PATH TIMEOUT        HTTP/1.0 GET, print the body's sha256
+  conn_peer.py record HOST PORT TIMEOUT          accept and read every connection until SIGTERM
+                                                 or TIMEOUT, then print "connections C bytes N"
+  conn_peer.py send-refused HOST PORT DATA TIMEOUT
+                                                 connect, send DATA, read to EOF; print
+                                                 "refused", "reset" or "eof N" (N bytes read)
 """
 import hashlib
 import selectors
+import signal
 import socket
 import struct
 import subprocess
@@ -103,6 +109,62 @@ def get(host, port, path, timeout):
     print("sha256", hashlib.sha256(body).hexdigest(), flush=True)
 
 
+class Stop(Exception):
+    pass
+
+
+def on_term(_sig, _frame):
+    raise Stop()
+
+
+def record(host, port, timeout):
+    """Counts what reaches a kernel server, resets included (a reset connection still counts)."""
+    signal.signal(signal.SIGTERM, on_term)
+    ls = listener(host, port, timeout, backlog=16)
+    ls.setblocking(False)
+    sel = selectors.DefaultSelector()
+    sel.register(ls, selectors.EVENT_READ)
+    connections = nbytes = 0
+    try:
+        while True:
+            events = sel.select(timeout)
+            if not events:
+                break
+            for key, _ in events:
+                if key.fileobj is ls:
+                    try:
+                        c, _ = ls.accept()
+                    except BlockingIOError:
+                        continue
+                    connections += 1
+                    sel.register(c, selectors.EVENT_READ)
+                    continue
+                try:
+                    d = key.fileobj.recv(65536)
+                except ConnectionError:
+                    d = b""
+                nbytes += len(d)
+                if not d:
+                    sel.unregister(key.fileobj)
+                    key.fileobj.close()
+    except Stop:
+        pass
+    print("connections %d bytes %d" % (connections, nbytes), flush=True)
+
+
+def send_refused(host, port, data, timeout):
+    try:
+        s = socket.create_connection((host, port), timeout=timeout)
+    except ConnectionRefusedError:
+        print("refused", flush=True)
+        return
+    try:
+        s.sendall(data.encode())
+        print("eof %d" % len(read_to_eof(s)), flush=True)
+    except ConnectionResetError:
+        print("reset", flush=True)
+
+
 def main():
     here = subprocess.run(["ip", "netns", "identify"], capture_output=True, text=True).stdout.strip()
     if not here:
@@ -118,6 +180,10 @@ def main():
         echo(a[0], int(a[1]), float(a[2]))
     elif cmd == "get":
         get(a[0], int(a[1]), a[2], float(a[3]))
+    elif cmd == "record":
+        record(a[0], int(a[1]), float(a[2]))
+    elif cmd == "send-refused":
+        send_refused(a[0], int(a[1]), a[2], float(a[3]))
     else:
         sys.exit("conn_peer.py: unknown command " + cmd)
 
