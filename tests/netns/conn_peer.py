@@ -158,6 +158,9 @@ def send_refused(host, port, data, timeout):
     except ConnectionRefusedError:
         print("refused", flush=True)
         return
+    except ConnectionResetError:  # reset after the SYN-ACK, before connect() returned
+        print("reset", flush=True)
+        return
     try:
         s.sendall(data.encode())
         print("eof %d" % len(read_to_eof(s)), flush=True)
