@@ -6,7 +6,8 @@
 # lists fixes the outcome), A sends a MIB-MiB file with a plaintext marker every 64 KiB;
 # SHA-256 equal at B, both `--print-security` lines encrypted=1 with tep X, aead Y, roles
 # A/B and one session ID. tcpdump in B on vB captures the first packets of each connection;
-# pcap_check.py: SYN and SYN-ACK carry option 69, the marker is in no frame and no stream.
+# pcap_check.py: SYN, SYN-ACK and third ACK carry option 69, the marker is in no frame and no
+# stream.
 # Negative control on the same capture path: a `--mode off` connection whose capture does
 # contain the marker. `tcpcrypt status` on both tunds shows nc's session ID while a
 # connection is open. Resumption: A's matrix connects use `--no-resumption`, because a
@@ -98,9 +99,9 @@ expect_encrypted() {
   [ ${#SID} -ge 66 ] && [ "$SID" = "$(field "$SEC_B" sid)" ] || conn_fail "session IDs: A $SEC_A, B $SEC_B"
 }
 
-# check_capture PCAP: ENO in SYN and SYN-ACK, no marker anywhere.
+# check_capture PCAP: ENO in SYN, SYN-ACK and third ACK, no marker anywhere.
 check_capture() {
-  python3 "$here/pcap_check.py" "$1" --syn-has-eno --no-marker "$marker" >"$CONN_WORK/pcap.out" 2>&1 ||
+  python3 "$here/pcap_check.py" "$1" --syn-has-eno --third-ack-has-eno --no-marker "$marker" >"$CONN_WORK/pcap.out" 2>&1 ||
     conn_fail "pcap_check $1: $(cat "$CONN_WORK/pcap.out")"
 }
 
