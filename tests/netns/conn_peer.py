@@ -22,6 +22,7 @@ import socket
 import struct
 import subprocess
 import sys
+import time
 
 
 def family_of(host):
@@ -109,46 +110,35 @@ def get(host, port, path, timeout):
     print("sha256", hashlib.sha256(body).hexdigest(), flush=True)
 
 
-class Stop(Exception):
-    pass
-
-
-def on_term(_sig, _frame):
-    raise Stop()
-
-
 def record(host, port, timeout):
-    """Counts what reaches a kernel server, resets included (a reset connection still counts)."""
-    signal.signal(signal.SIGTERM, on_term)
+    """Counts what reaches a kernel server, resets included (a reset connection still counts).
+    SIGTERM ends it (timeout(1) may deliver it twice: the handler only sets a flag)."""
+    stop = []
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.append(True))
     ls = listener(host, port, timeout, backlog=16)
     ls.setblocking(False)
     sel = selectors.DefaultSelector()
     sel.register(ls, selectors.EVENT_READ)
     connections = nbytes = 0
-    try:
-        while True:
-            events = sel.select(timeout)
-            if not events:
-                break
-            for key, _ in events:
-                if key.fileobj is ls:
-                    try:
-                        c, _ = ls.accept()
-                    except BlockingIOError:
-                        continue
-                    connections += 1
-                    sel.register(c, selectors.EVENT_READ)
-                    continue
+    deadline = time.monotonic() + timeout
+    while not stop and time.monotonic() < deadline:
+        for key, _ in sel.select(0.1):
+            if key.fileobj is ls:
                 try:
-                    d = key.fileobj.recv(65536)
-                except ConnectionError:
-                    d = b""
-                nbytes += len(d)
-                if not d:
-                    sel.unregister(key.fileobj)
-                    key.fileobj.close()
-    except Stop:
-        pass
+                    c, _ = ls.accept()
+                except BlockingIOError:
+                    continue
+                connections += 1
+                sel.register(c, selectors.EVENT_READ)
+                continue
+            try:
+                d = key.fileobj.recv(65536)
+            except ConnectionError:
+                d = b""
+            nbytes += len(d)
+            if not d:
+                sel.unregister(key.fileobj)
+                key.fileobj.close()
     print("connections %d bytes %d" % (connections, nbytes), flush=True)
 
 
