@@ -9,13 +9,20 @@ namespace). Every command prints one result line; every wait is bounded by TIMEO
                                                  what arrives until EOF
   conn_peer.py echo HOST PORT TIMEOUT            echo server for many connections at once
   conn_peer.py get HOST PORT PATH TIMEOUT        HTTP/1.0 GET, print the body's sha256
+  conn_peer.py record HOST PORT TIMEOUT          accept and read every connection until SIGTERM
+                                                 or TIMEOUT, then print "connections C bytes N"
+  conn_peer.py send-refused HOST PORT DATA TIMEOUT
+                                                 connect, send DATA, read to EOF; print
+                                                 "refused", "reset" or "eof N" (N bytes read)
 """
 import hashlib
 import selectors
+import signal
 import socket
 import struct
 import subprocess
 import sys
+import time
 
 
 def family_of(host):
@@ -103,6 +110,54 @@ def get(host, port, path, timeout):
     print("sha256", hashlib.sha256(body).hexdigest(), flush=True)
 
 
+def record(host, port, timeout):
+    """Counts what reaches a kernel server, resets included (a reset connection still counts).
+    SIGTERM ends it (timeout(1) may deliver it twice: the handler only sets a flag)."""
+    stop = []
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.append(True))
+    ls = listener(host, port, timeout, backlog=16)
+    ls.setblocking(False)
+    sel = selectors.DefaultSelector()
+    sel.register(ls, selectors.EVENT_READ)
+    connections = nbytes = 0
+    deadline = time.monotonic() + timeout
+    while not stop and time.monotonic() < deadline:
+        for key, _ in sel.select(0.1):
+            if key.fileobj is ls:
+                try:
+                    c, _ = ls.accept()
+                except BlockingIOError:
+                    continue
+                connections += 1
+                sel.register(c, selectors.EVENT_READ)
+                continue
+            try:
+                d = key.fileobj.recv(65536)
+            except ConnectionError:
+                d = b""
+            nbytes += len(d)
+            if not d:
+                sel.unregister(key.fileobj)
+                key.fileobj.close()
+    print("connections %d bytes %d" % (connections, nbytes), flush=True)
+
+
+def send_refused(host, port, data, timeout):
+    try:
+        s = socket.create_connection((host, port), timeout=timeout)
+    except ConnectionRefusedError:
+        print("refused", flush=True)
+        return
+    except ConnectionResetError:  # reset after the SYN-ACK, before connect() returned
+        print("reset", flush=True)
+        return
+    try:
+        s.sendall(data.encode())
+        print("eof %d" % len(read_to_eof(s)), flush=True)
+    except ConnectionResetError:
+        print("reset", flush=True)
+
+
 def main():
     here = subprocess.run(["ip", "netns", "identify"], capture_output=True, text=True).stdout.strip()
     if not here:
@@ -118,6 +173,10 @@ def main():
         echo(a[0], int(a[1]), float(a[2]))
     elif cmd == "get":
         get(a[0], int(a[1]), a[2], float(a[3]))
+    elif cmd == "record":
+        record(a[0], int(a[1]), float(a[2]))
+    elif cmd == "send-refused":
+        send_refused(a[0], int(a[1]), a[2], float(a[3]))
     else:
         sys.exit("conn_peer.py: unknown command " + cmd)
 
