@@ -6,10 +6,10 @@
 //       sockets with "kernel"), waits until all are connected, sends BYTES seeded bytes on
 //       each, half-closes, reads the echo to EOF and compares. Prints
 //       "ok N connections, connected in S s (R conn/s), echoed in T s"; exit 1 on any error.
-//   conn_driver seq CTL|kernel HOST PORT N BYTES [TEP fresh|resume]
+//   conn_driver seq CTL|kernel HOST PORT N BYTES [TEP fresh|resume|off]
 //       opens N connections one after another, each: connect, send BYTES, half-close, read
 //       the echo to EOF, close. TEP (e.g. 0x23) is the only TEP offered, "fresh" asks for
-//       no resumption (TCP_CRYPT_CACHE_POLICY). Prints "ok N sequential connections in S s
+//       no resumption (TCP_CRYPT_CACHE_POLICY), "off" ENO mode off (plain TCP). Prints "ok N sequential connections in S s
 //       (R conn/s), E encrypted, connect C ms, echo T ms" (C, T: mean per connection).
 //   conn_driver echo-listen CTL PORT
 //       tund listener that echoes each connection to its EOF, one after another, forever.
@@ -200,6 +200,7 @@ int sequential(const std::string& ctl, const std::string& host, uint16_t port, s
   req.destination = dst;
   if (!tep.empty()) req.options.teps = {uint8_t(std::stoul(tep, nullptr, 16))};
   req.options.no_resumption = policy == "fresh";
+  if (policy == "off") req.options.mode = pc::Mode::Off;
   size_t encrypted = 0;
   double connect_s = 0, echo_s = 0;
   const auto start = Clock::now();
@@ -291,7 +292,7 @@ int main(int argc, char** argv) {
   if (a.size() == 3 && a[0] == "echo-listen") return echo_listen(a[1], uint16_t(std::stoi(a[2])));
   if (a.size() == 3 && a[0] == "halfclose-listen") return halfclose_listen(a[1], uint16_t(std::stoi(a[2])));
   std::fprintf(stderr,
-               "usage: conn_driver many CTL|kernel HOST PORT N BYTES | seq CTL|kernel HOST PORT N BYTES [TEP fresh|resume]\n"
+               "usage: conn_driver many CTL|kernel HOST PORT N BYTES | seq CTL|kernel HOST PORT N BYTES [TEP fresh|resume|off]\n"
                "       | echo-listen CTL PORT | halfclose-listen CTL PORT\n");
   return 2;
 }

@@ -14,6 +14,11 @@
 //              reason. An established connection that is reset or times out closes its
 //              carrier, and the reason stays visible in status() (state Aborted, error) for
 //              the last kRecentlyClosed connections, so tools can tell a reset from EOF.
+// Active opens get a port from the ephemeral range, or the client's explicit local port
+// (Connect::local, e.g. for a simultaneous open): reserved if it lies in the range, else given
+// its own inbound rule (add_listener_rule) until the connection is removed; EADDRINUSE when a
+// connection or listener holds it. (The shim refuses explicit binds in the range, shim.md
+// §3.5; control clients such as `tcpcrypt nc` may use them.)
 // Bounded: ConnTableConfig::max_connections (connections incl. TIME-WAIT, plus listeners),
 // per-connection TCP buffers (tcp::Config), one 64 KiB scratch buffer for all relaying plus
 // at most that much per connection waiting for a slow app (Managed::to_app).
