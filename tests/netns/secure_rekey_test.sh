@@ -3,7 +3,7 @@
 #   secure_rekey_test.sh TUND TCPCRYPT [MIB] [KEY_UPDATE_MIB]   (default 1024 MiB, 64 MiB)
 # tund in host A runs with --key-update-bytes; a second tund in peer B with defaults.
 # `tcpcrypt nc` in A sends MIB MiB of a deterministic AES-CTR keystream (generated on the fly,
-# never written to disk) to `tcpcrypt nc -l` in B; SHA-256 must match and both ends must
+# never written to disk; hashed once beforehand) to `tcpcrypt nc -l` in B; SHA-256 must match and both ends must
 # report `security encrypted=1`. A's conn_key_updates must reach MIB / KEY_UPDATE_MIB − 1.
 # The same transfer then runs again between tunds without key updates; both rates and their
 # ratio are printed (no timed assertion: the machine is shared). Exit 77 = skipped.
@@ -44,21 +44,9 @@ transfer() {
   conn_wait_for 10 grep -qs listening "$PEER_WORK/$name.err" || conn_fail "nc -l in B did not listen"
   local t0
   t0=$(date +%s.%N)
-  if [ -z "$want" ]; then
-    # First run: hash the payload on its way to nc (a FIFO, so nothing is stored).
-    mkfifo "$CONN_WORK/tee.fifo"
-    sha256sum <"$CONN_WORK/tee.fifo" >"$CONN_WORK/want" &
-    local hasher=$!
-    generate "$bytes" | tee "$CONN_WORK/tee.fifo" |
-      timeout 60 "$tcpcrypt" nc --control "$CONN_CTL" --print-security "$NETNS_PEER_ADDR4" "$port" \
-        >/dev/null 2>"$CONN_WORK/$name.err" || conn_fail "nc (sender) failed: $(cat "$CONN_WORK/$name.err")"
-    wait "$hasher"
-    want=$(cut -d' ' -f1 "$CONN_WORK/want")
-  else
-    generate "$bytes" |
-      timeout 60 "$tcpcrypt" nc --control "$CONN_CTL" --print-security "$NETNS_PEER_ADDR4" "$port" \
-        >/dev/null 2>"$CONN_WORK/$name.err" || conn_fail "nc (sender) failed: $(cat "$CONN_WORK/$name.err")"
-  fi
+  generate "$bytes" |
+    timeout 60 "$tcpcrypt" nc --control "$CONN_CTL" --print-security "$NETNS_PEER_ADDR4" "$port" \
+      >/dev/null 2>"$CONN_WORK/$name.err" || conn_fail "nc (sender) failed: $(cat "$CONN_WORK/$name.err")"
   wait "$bg" || conn_fail "nc -l in B failed: $(cat "$PEER_WORK/$name.err")"
   local t1
   t1=$(date +%s.%N)
@@ -80,7 +68,9 @@ inner() {
   tund=$1 tcpcrypt=$2 mib=$3
   local update_mib=$4
   CONN_PEER_NS=$5
-  bytes=$((mib << 20)) want=""
+  bytes=$((mib << 20))
+  # The payload's digest up front, so that both transfers do the same work.
+  want=$(generate "$bytes" | sha256sum | cut -d' ' -f1)
 
   # TC-34, TC-35, TC-37, TC-38, TC-39: A rekeys every KEY_UPDATE_MIB MiB (rekey = 1 frames),
   # B follows each new generation; any key mismatch or a frame sealed under a wrong key would
