@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "proto/common/bytes.h"
+#include "proto/tcp/ring_copy.h"
 
 namespace proto::tcp {
 
@@ -50,7 +51,7 @@ class Reassembly {
  private:
   void copy_in(uint64_t offset, ByteView data);
 
-  std::vector<uint8_t> ring_;
+  RingBytes ring_;
   uint64_t read_off_ = 0;
   uint64_t ready_end_ = 0;
   std::map<uint64_t, uint64_t> ranges_;  // start -> end, disjoint, not touching, > ready_end_

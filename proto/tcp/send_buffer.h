@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "proto/common/bytes.h"
+#include "proto/tcp/ring_copy.h"
 
 namespace proto::tcp {
 
@@ -28,7 +29,7 @@ class SendBuffer {
   size_t copy_out(size_t offset, MutByteView out) const;
 
  private:
-  std::vector<uint8_t> ring_;
+  RingBytes ring_;
   size_t head_ = 0;
   size_t len_ = 0;
 };

@@ -238,8 +238,11 @@ Status Session::answer_rekey() {
 }
 
 Status Session::send_rekey_frame() {
-  if (auto ok = sealer_->raise_generation(); !ok) return ok;
   StreamChunk chunk;
+  // A raise from rekey_with_next_frame() not carried yet goes out first (TC-34).
+  if (sealer_->rekey_pending())
+    if (auto ok = sealer_->seal({}, false, std::nullopt, chunk.bytes); !ok) return ok;
+  if (auto ok = sealer_->raise_generation(); !ok) return ok;
   if (auto ok = sealer_->seal({}, false, std::nullopt, chunk.bytes); !ok) return ok;
   chunk.push = true;
   out_.push_back(std::move(chunk));
@@ -285,6 +288,15 @@ Status Session::request_rekey() {
   if (sealer_->generation() > opener_->generation())  // TC-36
     return fail(Errc::InvalidState, "previous rekey not answered");
   if (auto ok = send_rekey_frame(); !ok) return tl::unexpected(abort(ok.error()));
+  return {};
+}
+
+Status Session::rekey_with_next_frame() {
+  if (auto ok = check_usable(); !ok) return ok;
+  if (!sealer_) return fail(Errc::InvalidState, "no keys yet");
+  if (sealer_->fin_sealed()) return fail(Errc::InvalidState, "FINp already sent");
+  if (sealer_->rekey_pending()) return fail(Errc::InvalidState, "previous rekey not yet sent");
+  if (auto ok = sealer_->raise_generation(); !ok) return tl::unexpected(abort(ok.error()));
   return {};
 }
 

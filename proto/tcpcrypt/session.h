@@ -96,6 +96,13 @@ class Session {
   // InvalidState before keys exist, after our FINp, or while the peer has not yet answered
   // our previous rekey (TC-36).
   Status request_rekey();
+  // Raises the local generation for the next data frame, which carries rekey = 1 (TC-34).
+  // Unlike request_rekey() this needs no answer to a previous rekey: RFC 8548 §3.8 forbids
+  // only a second *empty* rekey frame while the peer has not answered (TC-36), and a peer
+  // that has sent its FIN never answers. Use it when data is waiting to be sent.
+  // InvalidState before keys exist, after our FINp, or while the previous raise has not
+  // been carried by a frame yet.
+  Status rekey_with_next_frame();
 
   std::optional<StreamChunk> poll_stream_bytes();
   Bytes poll_app_data();  // everything decrypted since the last call

@@ -219,7 +219,10 @@ void SecureConnection::maybe_rekey(Instant now) {
       cfg_.rekey_interval.count() > 0 && now >= last_rekey_ + cfg_.rekey_interval;
   if (!by_bytes && !by_time) return;
   last_rekey_ = now;  // a refused time-based request waits for the next interval
-  if (session_->request_rekey()) {
+  // With data waiting, its first frame carries the rekey (no answer needed, TC-36 is about
+  // empty frames); otherwise an empty frame at once, which also proves liveness (TC-39).
+  const bool with_data = !app_tx_.empty();
+  if (with_data ? session_->rekey_with_next_frame() : session_->request_rekey()) {
     ++stats_.rekeys_initiated;
     bytes_since_rekey_ = 0;
     last_generation_ = session_->local_generation();

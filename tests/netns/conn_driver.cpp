@@ -6,6 +6,13 @@
 //       sockets with "kernel"), waits until all are connected, sends BYTES seeded bytes on
 //       each, half-closes, reads the echo to EOF and compares. Prints
 //       "ok N connections, connected in S s (R conn/s), echoed in T s"; exit 1 on any error.
+//   conn_driver seq CTL|kernel HOST PORT N BYTES [TEP fresh|resume|off]
+//       opens N connections one after another, each: connect, send BYTES, half-close, read
+//       the echo to EOF, close. TEP (e.g. 0x23) is the only TEP offered, "fresh" asks for
+//       no resumption (TCP_CRYPT_CACHE_POLICY), "off" ENO mode off (plain TCP). Prints "ok N sequential connections in S s
+//       (R conn/s), E encrypted, connect C ms, echo T ms" (C, T: mean per connection).
+//   conn_driver echo-listen CTL PORT
+//       tund listener that echoes each connection to its EOF, one after another, forever.
 //   conn_driver halfclose-listen CTL PORT
 //       tund listener: accepts one connection, reads to the peer's EOF (FIN), then sends
 //       "got N bytes\n" and closes: tund still delivers after the peer's half-close.
@@ -18,6 +25,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -160,6 +168,92 @@ int many(const std::string& ctl, const std::string& host, uint16_t port, size_t 
   return 0;
 }
 
+// Writes `bytes`, half-closes and reads the echo to EOF.
+int echo_once(int fd, size_t index, size_t bytes) {
+  auto p = payload(index, bytes);
+  if (!write_all(fd, p.data(), p.size())) return die("write " + std::to_string(index), errno);
+  ::shutdown(fd, SHUT_WR);
+  std::vector<uint8_t> got;
+  uint8_t buf[16384];
+  for (;;) {
+    ssize_t r = ::read(fd, buf, sizeof buf);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return die("read " + std::to_string(index), errno);
+    if (r == 0) break;
+    got.insert(got.end(), buf, buf + r);
+  }
+  return got == p ? 0 : die("echo of connection " + std::to_string(index), EBADMSG);
+}
+
+int sequential(const std::string& ctl, const std::string& host, uint16_t port, size_t n, size_t bytes,
+               const std::string& tep, const std::string& policy) {
+  auto addr = proto::ip::IpAddress::parse(host);
+  if (!addr) return die(host, EINVAL);
+  const proto::ip::Endpoint dst{*addr, port};
+  std::optional<ControlClient> client;
+  if (ctl != "kernel") {
+    auto c = ControlClient::open(ctl, kTimeout);
+    if (!c) return die(ctl, c.error());
+    client.emplace(std::move(*c));
+  }
+  pc::Connect req;
+  req.destination = dst;
+  if (!tep.empty()) req.options.teps = {uint8_t(std::stoul(tep, nullptr, 16))};
+  req.options.no_resumption = policy == "fresh";
+  if (policy == "off") req.options.mode = pc::Mode::Off;
+  size_t encrypted = 0;
+  double connect_s = 0, echo_s = 0;
+  const auto start = Clock::now();
+  for (size_t i = 0; i < n; ++i) {
+    const auto t0 = Clock::now();
+    UniqueFd fd;
+    if (!client) {
+      int k = kernel_connect(dst);
+      if (k < 0) return die("connect " + std::to_string(i), errno);
+      fd = UniqueFd(k);
+    } else {
+      auto c = client->connect(req);
+      if (!c) return die("connect " + std::to_string(i), c.error());
+      auto r = client->wait_connect_result(c->token, kTimeout);
+      if (!r) return die("connect result " + std::to_string(i), r.error());
+      if (r->error) return die("connect " + std::to_string(i), pc::to_errno(*r->error));
+      encrypted += r->security.encrypted;
+      fd = std::move(c->carrier);
+    }
+    const auto t1 = Clock::now();
+    connect_s += std::chrono::duration<double>(t1 - t0).count();
+    if (int rc = echo_once(fd.get(), i, bytes); rc != 0) return rc;
+    echo_s += seconds_since(t1);
+  }
+  const double total = seconds_since(start);
+  std::printf("ok %zu sequential connections in %.3f s (%.0f conn/s), %zu encrypted, connect %.3f ms, echo %.3f ms\n",
+              n, total, double(n) / total, encrypted, 1e3 * connect_s / double(n), 1e3 * echo_s / double(n));
+  return 0;
+}
+
+int echo_listen(const std::string& ctl, uint16_t port) {
+  auto client = ControlClient::open(ctl, kTimeout);
+  if (!client) return die(ctl, client.error());
+  pc::Listen req;
+  req.local.port = port;
+  req.backlog = 64;
+  auto l = client->listen(req);
+  if (!l) return die("listen", l.error());
+  std::printf("listening\n");
+  std::fflush(stdout);
+  uint8_t buf[16384];
+  for (;;) {
+    auto in = client->accept(l->listener, control_client::kForever);
+    if (!in) return die("accept", in.error());
+    for (;;) {
+      ssize_t r = ::read(in->carrier.get(), buf, sizeof buf);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) break;
+      if (!write_all(in->carrier.get(), buf, size_t(r))) break;
+    }
+  }
+}
+
 int halfclose_listen(const std::string& ctl, uint16_t port) {
   auto client = ControlClient::open(ctl, kTimeout);
   if (!client) return die(ctl, client.error());
@@ -192,7 +286,13 @@ int main(int argc, char** argv) {
   std::vector<std::string> a(argv + 1, argv + argc);
   if (a.size() == 6 && a[0] == "many")
     return many(a[1], a[2], uint16_t(std::stoi(a[3])), std::stoul(a[4]), std::stoul(a[5]));
+  if ((a.size() == 6 || a.size() == 8) && a[0] == "seq")
+    return sequential(a[1], a[2], uint16_t(std::stoi(a[3])), std::stoul(a[4]), std::stoul(a[5]),
+                      a.size() == 8 ? a[6] : "", a.size() == 8 ? a[7] : "");
+  if (a.size() == 3 && a[0] == "echo-listen") return echo_listen(a[1], uint16_t(std::stoi(a[2])));
   if (a.size() == 3 && a[0] == "halfclose-listen") return halfclose_listen(a[1], uint16_t(std::stoi(a[2])));
-  std::fprintf(stderr, "usage: conn_driver many CTL|kernel HOST PORT N BYTES | halfclose-listen CTL PORT\n");
+  std::fprintf(stderr,
+               "usage: conn_driver many CTL|kernel HOST PORT N BYTES | seq CTL|kernel HOST PORT N BYTES [TEP fresh|resume|off]\n"
+               "       | echo-listen CTL PORT | halfclose-listen CTL PORT\n");
   return 2;
 }

@@ -161,6 +161,8 @@ int run_connect(ControlClient& client, const NcOptions& o, int in_fd, int out_fd
   pc::Connect req;
   req.destination = Endpoint{*addr, o.port};
   req.options = o.eno;
+  if (o.local_port != 0)
+    req.local = Endpoint{*IpAddress::parse(addr->is_v4() ? "0.0.0.0" : "::"), o.local_port};
   const std::string target = req.destination.to_string();
   auto conn = client.connect(req);
   if (!conn) return fail(log, target, conn.error());
@@ -221,6 +223,7 @@ void register_nc_command(CLI::App& app, int& exit_code) {
   nc->add_option("--control", opts->control_path, "tund control socket")->capture_default_str();
   nc->add_flag("-l,--listen", opts->listen, "listen for a connection");
   nc->add_flag("-k,--keep-open", opts->keep, "with -l: accept connections one after another");
+  nc->add_option("--local-port", opts->local_port, "connect from this local port");
   nc->add_flag("-v,--verbose", opts->verbose, "print the connection's encryption status");
   nc->add_flag("--print-security", opts->print_security,
                "print `security encrypted=0|1 tep=.. aead=.. role=.. sid=..` once connected");
@@ -236,6 +239,7 @@ void register_nc_command(CLI::App& app, int& exit_code) {
     } catch (const std::exception&) {
       port = -1;
     }
+    if (opts->listen && opts->local_port != 0) throw CLI::ValidationError("nc", "--local-port is for connect");
     if (port < 0 || port > 65535 || (!opts->listen && port == 0))
       throw CLI::ValidationError("nc", "bad port " + args->back());
     opts->port = uint16_t(port);

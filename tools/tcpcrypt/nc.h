@@ -21,6 +21,8 @@ struct NcOptions {
   bool verbose = false;  // connect mode: print the connection status too
   std::string host;      // connect: name or address; listen: local address (empty = 0.0.0.0)
   uint16_t port = 0;
+  uint16_t local_port = 0;  // connect: explicit local port (0: tund chooses), e.g. for a
+                            // simultaneous open with --role-b on one side
   bool print_security = false;  // print `security encrypted=.. tep=.. ...` once established
   proto::control::EnoOptions eno;  // sent with Connect and Listen (eno_args.h)
 };

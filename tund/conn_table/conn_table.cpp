@@ -281,7 +281,7 @@ bool ConnTable::finished(const Managed& m) const { return m.tcp_closed && (!m.ca
 void ConnTable::remove(Managed& m) {
   if (m.error) remember_closed(m);
   close_carrier(m);
-  if (m.active) ports_.release(m.local.addr, m.local.port);
+  if (m.active) release_local_port(m.local.addr, m.local.port, m.own_rule);
   if (m.listener) release_listener_connection(m.listener);
   by_id_.erase(m.id);
   if (const auto* c = tcp(m)) key_updates_removed_ += c->stats().rekeys_initiated;

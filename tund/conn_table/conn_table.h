@@ -14,6 +14,11 @@
 //              reason. An established connection that is reset or times out closes its
 //              carrier, and the reason stays visible in status() (state Aborted, error) for
 //              the last kRecentlyClosed connections, so tools can tell a reset from EOF.
+// Active opens get a port from the ephemeral range, or the client's explicit local port
+// (Connect::local, e.g. for a simultaneous open): reserved if it lies in the range, else given
+// its own inbound rule (add_listener_rule) until the connection is removed; EADDRINUSE when a
+// connection or listener holds it. (The shim refuses explicit binds in the range, shim.md
+// §3.5; control clients such as `tcpcrypt nc` may use them.)
 // Bounded: ConnTableConfig::max_connections (connections incl. TIME-WAIT, plus listeners),
 // per-connection TCP buffers (tcp::Config), one 64 KiB scratch buffer for all relaying plus
 // at most that much per connection waiting for a slow app (Managed::to_app).
@@ -139,6 +144,7 @@ class ConnTable final : public PacketHandler, public control::ControlBackend {
     proto::control::Mode mode = proto::control::Mode::Opportunistic;  // effective
     std::unique_ptr<Carrier> carrier;
     size_t filler = 0;         // active: gate filler still in the carrier
+    bool own_rule = false;     // active, explicit local port outside the ephemeral range
     bool delivered = false;    // Connected reported (ConnectResult or Accepted)
     bool app_eof = false;      // the app closed its write side; TCP close() called
     bool fin_to_app = false;   // shutdown(SHUT_WR) done on the carrier
@@ -192,6 +198,11 @@ class ConnTable final : public PacketHandler, public control::ControlBackend {
   tl::expected<proto::tcpinc::Config, proto::control::ConnError> connection_config(
       const proto::control::EnoOptions& wish, bool passive) const;
   void release_listener_connection(uint64_t listener);
+  // An active open's explicit local port (connect with Connect::local): reserved in the
+  // ephemeral range, or else given its own inbound routing rule (own_rule = true).
+  // AddressInUse when a connection or listener has it.
+  tl::expected<bool, proto::control::ConnError> bind_local_port(const proto::ip::IpAddress& addr, uint16_t port);
+  void release_local_port(const proto::ip::IpAddress& addr, uint16_t port, bool own_rule);
 
   boost::asio::io_context& io_;
   const LoopClock& clock_;
@@ -205,6 +216,7 @@ class ConnTable final : public PacketHandler, public control::ControlBackend {
   std::map<proto::tcp::ConnectionId, uint64_t> by_id_;
   std::map<uint64_t, Listener> listeners_;
   std::map<uint16_t, uint64_t> listener_by_port_;
+  std::set<uint16_t> bound_ports_;  // explicit local ports outside the range (own rule each)
   std::set<uint64_t> dirty_;
   std::deque<proto::control::ConnectionStatus> recently_closed_;
   std::vector<uint8_t> scratch_;

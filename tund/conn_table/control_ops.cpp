@@ -70,16 +70,23 @@ Outcome<control::ConnectGrant> ConnTable::connect(const ClientContext& client, c
   if (!local || local->family() != req.destination.addr.family()) return refuse(ConnError::NetUnreachable);
   auto cfg = connection_config(req.options, false);
   if (!cfg) return refuse(cfg.error());
-  // An explicit local port would need its own routing rule (shim.md §3.5): not yet.
-  if (req.local && req.local->port != 0) return refuse(ConnError::AddressInUse);
-  auto port = ports_.allocate(*local);
-  if (!port) return refuse(ConnError::AddressNotAvailable);
+  std::optional<uint16_t> port;
+  bool own_rule = false;
+  if (req.local && req.local->port != 0) {
+    auto bound = bind_local_port(*local, req.local->port);
+    if (!bound) return refuse(bound.error());
+    port = req.local->port;
+    own_rule = *bound;
+  } else {
+    port = ports_.allocate(*local);
+    if (!port) return refuse(ConnError::AddressNotAvailable);
+  }
 
   const auto now = clock_.now();
   proto::tcp::FourTuple tuple{*local, *port, req.destination.addr, req.destination.port};
   auto id = stack_.endpoint().connect(tuple, *cfg, now);
   if (!id) {
-    ports_.release(*local, *port);
+    release_local_port(*local, *port, own_rule);
     return refuse(ConnError::ResourceExhausted);
   }
   auto pair = make_carrier_pair();
@@ -88,13 +95,14 @@ Outcome<control::ConnectGrant> ConnTable::connect(const ClientContext& client, c
     spdlog::warn("connect: {}", filler.error().message());
     ++stats_.carrier_errors;
     stack_.endpoint().remove(*id);
-    ports_.release(*local, *port);
+    release_local_port(*local, *port, own_rule);
     return refuse(ConnError::ResourceExhausted);
   }
   Managed m;
   m.token = next_token_++;
   m.id = *id;
   m.active = true;
+  m.own_rule = own_rule;
   m.client = client.id;
   m.pid = uint32_t(client.pid);
   m.uid = client.uid;
@@ -127,7 +135,7 @@ Outcome<control::ListenGrant> ConnTable::listen(const ClientContext& client, con
   if (!cfg) return refuse(cfg.error());
   const uint16_t port = req.local.port;
   if (ports_.in_range(port)) return refuse(ConnError::AddressInUse);
-  if (listener_by_port_.count(port)) return refuse(ConnError::AddressInUse);
+  if (listener_by_port_.count(port) || bound_ports_.count(port)) return refuse(ConnError::AddressInUse);
   if (config_.add_listener_rule) {
     if (auto s = config_.add_listener_rule(port); !s) {
       spdlog::warn("listen on port {}: {}", port, s.error().message());
@@ -147,6 +155,34 @@ Outcome<control::ListenGrant> ConnTable::listen(const ClientContext& client, con
   const uint64_t token = l.token;
   listeners_.emplace(token, l);
   return control::ListenGrant{req.local, token, {}};
+}
+
+tl::expected<bool, ConnError> ConnTable::bind_local_port(const proto::ip::IpAddress& addr, uint16_t port) {
+  if (ports_.in_range(port)) {
+    if (!ports_.reserve(addr, port)) return refuse(ConnError::AddressInUse);
+    return false;  // the range's rule routes it already (packet-path §5.3)
+  }
+  // A listener's port, also one closed but still serving its connections, keeps its rule.
+  for (const auto& [token, l] : listeners_)
+    if (l.local.port == port) return refuse(ConnError::AddressInUse);
+  if (bound_ports_.count(port)) return refuse(ConnError::AddressInUse);
+  // Inbound segments to a port outside the range reach tund only by a rule (shim.md §3.5).
+  if (config_.add_listener_rule) {
+    if (auto s = config_.add_listener_rule(port); !s) {
+      spdlog::warn("connect from port {}: {}", port, s.error().message());
+      return refuse(ConnError::PolicyDenied);
+    }
+  }
+  bound_ports_.insert(port);
+  return true;
+}
+
+void ConnTable::release_local_port(const proto::ip::IpAddress& addr, uint16_t port, bool own_rule) {
+  if (!own_rule) return ports_.release(addr, port);
+  bound_ports_.erase(port);
+  if (config_.remove_listener_rule)
+    if (auto s = config_.remove_listener_rule(port); !s)
+      spdlog::warn("release port {}: {}", port, s.error().message());
 }
 
 OpOutcome ConnTable::unlisten(const ClientContext& client, uint64_t listener) {

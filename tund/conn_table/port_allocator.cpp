@@ -12,4 +12,8 @@ std::optional<uint16_t> PortAllocator::allocate(const proto::ip::IpAddress& addr
   return std::nullopt;
 }
 
+bool PortAllocator::reserve(const proto::ip::IpAddress& addr, uint16_t port) {
+  return in_range(port) && taken_.insert({addr, port}).second;
+}
+
 }  // namespace tund::conn_table

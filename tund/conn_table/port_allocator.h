@@ -20,6 +20,9 @@ class PortAllocator {
 
   // nullopt when every port of the range is taken on `addr`.
   std::optional<uint16_t> allocate(const proto::ip::IpAddress& addr);
+  // A port the client chose (connect with an explicit local port): false if it is outside
+  // the range or already taken on `addr`.
+  bool reserve(const proto::ip::IpAddress& addr, uint16_t port);
   void release(const proto::ip::IpAddress& addr, uint16_t port) { taken_.erase({addr, port}); }
   bool in_range(uint16_t port) const { return port >= range_.first && port <= range_.last; }
 

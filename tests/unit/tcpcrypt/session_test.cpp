@@ -284,6 +284,51 @@ TEST(Session, NoRekeyAnswerAfterFinp) {  // TC-35: unless FIN already sent
   EXPECT_FALSE(b.error());
 }
 
+// TC-34, TC-36: a rekey carried by a data frame needs no answer, so a sender whose peer has
+// sent its FIN (and so never answers, TC-35) still updates its keys again and again; a
+// peer rekey that arrives while a raise waits for its frame sends that frame first.
+TEST(Session, DataFrameRekeysWithoutAnswer) {
+  crypto::DeterministicRandom ra(1), rb(2);
+  Side a = fresh(Role::A, kTepX25519, ra);
+  Side b = fresh(Role::B, kTepX25519, rb);
+  EXPECT_EQ(a.s.rekey_with_next_frame().error().code, Errc::InvalidState);  // no keys yet
+  pump(a, b);
+  ASSERT_TRUE(b.s.send_app({}, true));
+  pump(a, b);
+  Bytes sent;
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(a.s.rekey_with_next_frame());
+    EXPECT_EQ(a.s.rekey_with_next_frame().error().code, Errc::InvalidState);  // not carried yet
+    EXPECT_EQ(a.s.request_rekey().error().code, Errc::InvalidState);  // TC-36: empty frame waits
+    const Bytes chunk = text("gen" + std::to_string(i));
+    ASSERT_TRUE(a.s.send_app(chunk));
+    put_bytes(sent, chunk);
+    pump(a, b);
+    EXPECT_EQ(a.s.local_generation(), uint64_t(i));
+    EXPECT_EQ(b.s.remote_generation(), uint64_t(i));
+  }
+  EXPECT_EQ(a.s.remote_generation(), 0u);  // B never answered: its FIN is out
+  EXPECT_EQ(b.app, sent);
+  EXPECT_FALSE(a.error() || b.error());
+
+  crypto::DeterministicRandom rc(3), rd(4);
+  Side c = fresh(Role::A, kTepX25519, rc);
+  Side d = fresh(Role::B, kTepX25519, rd);
+  pump(c, d);
+  ASSERT_TRUE(c.s.rekey_with_next_frame());  // generation 1, no frame yet
+  ASSERT_TRUE(d.s.request_rekey());          // generation 1 (empty frame)
+  ASSERT_TRUE(d.s.rekey_with_next_frame());  // generation 2, on the next data frame
+  ASSERT_TRUE(d.s.send_app(text("y")));
+  pump(c, d);  // c must answer generation 2: its pending rekey frame first, then its own
+  EXPECT_EQ(c.s.local_generation(), 2u);
+  EXPECT_EQ(d.s.remote_generation(), 2u);
+  ASSERT_TRUE(c.s.send_app(text("x"), true));
+  pump(c, d);
+  EXPECT_EQ(c.app, text("y"));
+  EXPECT_EQ(d.app, text("x"));
+  EXPECT_FALSE(c.error() || d.error());
+}
+
 TEST(Session, FinWithoutFinpIsErrorNotEof) {  // TC-33, TC-47
   crypto::DeterministicRandom ra(1), rb(2);
   Side a = fresh(Role::A, kTepX25519, ra);
