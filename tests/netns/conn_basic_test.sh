@@ -119,12 +119,6 @@ inner() {
   echo "conn_basic_test: PASS"
 }
 
-if [ "${1:-}" = "--inner" ]; then
-  shift
-  inner "$@"
-  exit 0
-fi
-netns_skip_unless_capable
-command -v python3 >/dev/null || { echo "SKIP: python3 missing" >&2; exit 77; }
+conn_inner_or_prepare "$@"
 netns_create_pair
 timeout 240 ip netns exec "$NETNS_HOST" "$0" --inner "$1" "$2" "$3" "$NETNS_PEER"

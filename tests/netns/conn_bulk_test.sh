@@ -53,15 +53,9 @@ inner() {
   echo "conn_bulk_test: PASS"
 }
 
-if [ "${1:-}" = "--inner" ]; then
-  shift
-  inner "$@"
-  exit 0
-fi
+conn_inner_or_prepare "$@"
 tund=$1 tcpcrypt=$2 mib=$3
 shift 3
-netns_skip_unless_capable
-command -v python3 >/dev/null || { echo "SKIP: python3 missing" >&2; exit 77; }
 if [ $# -gt 0 ]; then
   netns_create_impaired_pair "$@"
   timeout_s=240

@@ -12,6 +12,19 @@
 #   conn_wait_for SECONDS CMD...                   polls every 0.1 s until CMD succeeds
 #   conn_fail MESSAGE                              prints tund's log tail, exits 1
 
+# The outer/inner pattern of the conn_* and secure_* scripts: with --inner first, runs the
+# script's inner() on the other arguments (inside host A) and exits; otherwise checks that
+# the test can run here (root, netns, python3; exit 77 if not) and returns.
+conn_inner_or_prepare() {
+  if [ "${1:-}" = "--inner" ]; then
+    shift
+    inner "$@"
+    exit 0
+  fi
+  netns_skip_unless_capable
+  command -v python3 >/dev/null || { echo "SKIP: python3 missing" >&2; exit 77; }
+}
+
 conn_wait_for() {
   local deadline=$(( $(date +%s) + $1 )); shift
   until "$@"; do

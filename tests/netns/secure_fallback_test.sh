@@ -132,13 +132,7 @@ inner() {
   echo "secure_fallback_test ($phase): PASS"
 }
 
-if [ "${1:-}" = "--inner" ]; then
-  shift
-  inner "$@"
-  exit 0
-fi
-netns_skip_unless_capable
-command -v python3 >/dev/null || { echo "SKIP: python3 missing" >&2; exit 77; }
+conn_inner_or_prepare "$@"
 netns_create_pair
 timeout 150 ip netns exec "$NETNS_HOST" "$0" --inner "$1" opportunistic "$2" "$NETNS_PEER"
 timeout 150 ip netns exec "$NETNS_HOST" "$0" --inner "$1" required-config "$2" "$NETNS_PEER"

@@ -227,13 +227,7 @@ inner() {
   echo "secure_matrix_test: PASS ($((SECONDS - start)) s)"
 }
 
-if [ "${1:-}" = "--inner" ]; then
-  shift
-  inner "$@"
-  exit 0
-fi
-netns_skip_unless_capable
-command -v python3 >/dev/null || { echo "SKIP: python3 missing" >&2; exit 77; }
+conn_inner_or_prepare "$@"
 command -v tcpdump >/dev/null || { echo "SKIP: tcpdump missing" >&2; exit 77; }
 netns_create_pair
 timeout 400 ip netns exec "$NETNS_HOST" "$0" --inner "$1" "$2" "$3" "$NETNS_PEER"

@@ -97,13 +97,8 @@ inner() {
   echo "secure_rekey_test: PASS"
 }
 
-if [ "${1:-}" = "--inner" ]; then
-  shift
-  inner "$@"
-  exit 0
-fi
+conn_inner_or_prepare "$@"
 tund=$1 tcpcrypt=$2 mib=${3:-1024} update_mib=${4:-64}
-netns_skip_unless_capable
 command -v openssl >/dev/null || { echo "SKIP: openssl missing" >&2; exit 77; }
 netns_create_pair
 timeout 150 ip netns exec "$NETNS_HOST" "$0" --inner "$tund" "$tcpcrypt" "$mib" "$update_mib" "$NETNS_PEER"

@@ -59,14 +59,8 @@ inner() {
   echo "secure_simopen_test: PASS"
 }
 
-if [ "${1:-}" = "--inner" ]; then
-  shift
-  inner "$@"
-  exit 0
-fi
+conn_inner_or_prepare "$@"
 tund=$1 tcpcrypt=$2 impair=$3
-netns_skip_unless_capable
-command -v python3 >/dev/null || { echo "SKIP: python3 missing" >&2; exit 77; }
 pcap=$(mktemp)
 netns_create_impaired_pair "$impair" --seed 1 --delay-ms 200 --pcap "$pcap"
 status=0

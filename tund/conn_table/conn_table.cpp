@@ -260,6 +260,9 @@ void ConnTable::on_closed(Managed& m, const proto::tcpinc::Event& closed, Instan
 void ConnTable::count_outcome(const proto::tcpinc::SecureConnection& c) {
   if (!c.encrypted()) {
     ++stats_.plain;
+    if (auto why = c.disable_reason())
+      spdlog::debug("connection {} -> {}: plain TCP ({})", c.tuple().local_port, c.tuple().remote_port,
+                   proto::eno::disable_reason_name(*why));
     return;
   }
   ++stats_.encrypted;
