@@ -41,6 +41,7 @@ run_stream() {  # $1 = peer address, $2 = MiB
 run_stream "$NETNS_PEER_ADDR4" "$mib"
 run_stream "$NETNS_PEER_ADDR6" "$mib"
 report=$(netns_impair_report)
+NETNS_PIDS=()  # stopped in the subshell above; never signal those PIDs again
 echo "$report"
 for c in dropped duplicated corrupted delayed; do
   [ "$(counter "$c" "$report")" -gt 0 ] || fail "impair-link $c=0: the link did not impair"
@@ -51,6 +52,7 @@ ip netns exec "$NETNS_MID" "$impair" --a mA --b mB --resegment --pcap "$pcap" 2>
 netns_track_pid $!
 run_stream "$NETNS_PEER_ADDR4" 2
 report=$(netns_impair_report)
+NETNS_PIDS=()  # stopped in the subshell above; never signal those PIDs again
 echo "$report"
 [ "$(counter resegmented "$report")" -gt 0 ] || fail "--resegment split nothing"
 [ "$(counter pcap_frames "$report")" -gt 0 ] || fail "--pcap wrote no frame"

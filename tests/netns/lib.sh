@@ -121,10 +121,15 @@ netns_create_impaired_pair() {
   netns_track_pid $!
 }
 
-# Stops impair-link (SIGTERM makes it print its counters) and prints its log.
+# Stops impair-link (SIGTERM makes it print its counters) and prints its log. Often called
+# in $(...), where `wait` cannot wait for the parent's children: poll until each is gone.
 netns_impair_report() {
   local pid
-  for pid in "${NETNS_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  for pid in "${NETNS_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    wait "$pid" 2>/dev/null || true
+  done
   NETNS_PIDS=()
   cat "$NETNS_IMPAIR_LOG"
 }
