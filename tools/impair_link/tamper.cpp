@@ -195,7 +195,7 @@ bool flip_payload_bit(Frame& frame) {
 bool toggle_fin(Frame& frame) {
   const auto l = locate_tcp(frame);
   if (!l) return false;
-  frame[l->tcp + 13] ^= kTcpFin;
+  frame[l->tcp + 13] ^= kFin;
   fix_checksums(frame, *l);
   return true;
 }
@@ -203,7 +203,7 @@ bool toggle_fin(Frame& frame) {
 bool set_urgent(Frame& frame, uint16_t pointer) {
   const auto l = locate_tcp(frame);
   if (!l) return false;
-  frame[l->tcp + 13] |= kTcpUrg;
+  frame[l->tcp + 13] |= kUrg;
   store_be16(frame, l->tcp + 18, pointer);
   fix_checksums(frame, *l);
   return true;
@@ -211,7 +211,7 @@ bool set_urgent(Frame& frame, uint16_t pointer) {
 
 std::optional<std::pair<Frame, Frame>> resegment(const Frame& frame) {
   const auto l = locate_tcp(frame);
-  if (!l || l->payload_len() < 2 || (tcp_flags(frame, *l) & kTcpSyn)) return std::nullopt;
+  if (!l || l->payload_len() < 2 || (tcp_flags(frame, *l) & kSyn)) return std::nullopt;
   const size_t first_len = l->payload_len() / 2;
   const uint16_t urgent = load_be16(frame, l->tcp + 18);
 
@@ -232,12 +232,12 @@ std::optional<std::pair<Frame, Frame>> resegment(const Frame& frame) {
   auto [first, first_layout] = piece(l->payload, first_len);
   auto [second, second_layout] = piece(l->payload + first_len, l->payload_len() - first_len);
 
-  first[first_layout.tcp + 13] &= uint8_t(~(kTcpFin | kTcpPsh));
+  first[first_layout.tcp + 13] &= uint8_t(~(kFin | kPsh));
   store_be32(second, second_layout.tcp + 4, uint32_t(tcp_seq(frame, *l) + first_len));
-  if (tcp_flags(frame, *l) & kTcpUrg) {
+  if (tcp_flags(frame, *l) & kUrg) {
     const bool reaches_second = urgent > first_len;
     store_be16(second, second_layout.tcp + 18, reaches_second ? uint16_t(urgent - first_len) : 0);
-    if (!reaches_second) second[second_layout.tcp + 13] &= uint8_t(~kTcpUrg);
+    if (!reaches_second) second[second_layout.tcp + 13] &= uint8_t(~kUrg);
   }
   fix_checksums(first, first_layout);
   fix_checksums(second, second_layout);

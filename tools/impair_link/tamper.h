@@ -20,17 +20,17 @@
 #include <optional>
 #include <vector>
 
+#include "proto/eno/constants.h"
+#include "proto/tcp/segment.h"
+
 namespace impair {
 
 using Frame = std::vector<uint8_t>;
 
-inline constexpr uint8_t kTcpOptEno = 69;   // RFC 8547 §4.1
-inline constexpr uint8_t kTcpOptNop = 1;
-inline constexpr uint8_t kTcpFin = 0x01;
-inline constexpr uint8_t kTcpSyn = 0x02;
-inline constexpr uint8_t kTcpPsh = 0x08;
-inline constexpr uint8_t kTcpAck = 0x10;
-inline constexpr uint8_t kTcpUrg = 0x20;
+// The wire values, from the protocol core (one source of truth).
+inline constexpr uint8_t kTcpOptEno = proto::eno::kEnoKind;  // RFC 8547 §4.1
+inline constexpr uint8_t kTcpOptNop = proto::tcp::kOptNop;
+using proto::tcp::kAck, proto::tcp::kFin, proto::tcp::kPsh, proto::tcp::kSyn, proto::tcp::kUrg;
 
 // Byte offsets of the layers inside a frame that locate_tcp() accepted.
 struct TcpLayout {

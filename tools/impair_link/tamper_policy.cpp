@@ -26,7 +26,7 @@ bool TamperPolicy::OneShot::fires_now() {
 }
 
 bool TamperPolicy::is_third_ack(const Frame& frame, const TcpLayout& l, uint8_t flags) {
-  const bool syn = flags & kTcpSyn, ack = flags & kTcpAck;
+  const bool syn = flags & kSyn, ack = flags & kAck;
   if (syn && !ack) {
     if (awaiting_third_ack_.size() < kMaxTrackedFlows) awaiting_third_ack_.insert(flow_key(frame, l));
     return false;
@@ -36,7 +36,7 @@ bool TamperPolicy::is_third_ack(const Frame& frame, const TcpLayout& l, uint8_t 
 }
 
 void TamperPolicy::apply_eno_rules(Frame& frame, const TcpLayout& l, uint8_t flags) {
-  const bool syn = flags & kTcpSyn, ack = flags & kTcpAck;
+  const bool syn = flags & kSyn, ack = flags & kAck;
   const bool third_ack = is_third_ack(frame, l, flags);
   bool strip = false;
   switch (cfg_.strip_eno) {
@@ -65,7 +65,7 @@ void TamperPolicy::process(Frame frame, Direction dir, std::vector<Frame>& out) 
   const uint8_t flags = tcp_flags(frame, *l);
   apply_eno_rules(frame, *l, flags);
   // Only length-preserving rewrites above: *l still describes the frame.
-  if (dir != cfg_.tamper_dir || l->payload_len() == 0 || (flags & kTcpSyn)) {
+  if (dir != cfg_.tamper_dir || l->payload_len() == 0 || (flags & kSyn)) {
     out.push_back(std::move(frame));
     return;
   }

@@ -15,7 +15,7 @@ namespace impair::test {
 
 struct SegmentSpec {
   bool v6 = false;
-  uint8_t flags = kTcpAck;
+  uint8_t flags = kAck;
   uint32_t seq = 1000;
   uint32_t ack = 7;
   uint16_t src_port = 40001;

@@ -25,16 +25,16 @@ struct Flow {
     s.flags = flags;
     s.reverse = from_b;
     s.seq = seq;
-    s.tcp_options = eno_option((flags & kTcpSyn) ? std::initializer_list<uint8_t>{0x21, 0x23}
+    s.tcp_options = eno_option((flags & kSyn) ? std::initializer_list<uint8_t>{0x21, 0x23}
                                                  : std::initializer_list<uint8_t>{});
     s.payload = std::move(payload);
     return build_frame(s);
   }
-  Frame syn() const { return seg(kTcpSyn, false); }
-  Frame syn_ack() const { return seg(kTcpSyn | kTcpAck, true); }
-  Frame ack() const { return seg(kTcpAck, false); }
-  Frame data_a(uint32_t seq) const { return seg(kTcpAck | kTcpPsh, false, Bytes{1, 2, 3, 4}, seq); }
-  Frame data_b(uint32_t seq) const { return seg(kTcpAck | kTcpPsh, true, Bytes{5, 6, 7, 8}, seq); }
+  Frame syn() const { return seg(kSyn, false); }
+  Frame syn_ack() const { return seg(kSyn | kAck, true); }
+  Frame ack() const { return seg(kAck, false); }
+  Frame data_a(uint32_t seq) const { return seg(kAck | kPsh, false, Bytes{1, 2, 3, 4}, seq); }
+  Frame data_b(uint32_t seq) const { return seg(kAck | kPsh, true, Bytes{5, 6, 7, 8}, seq); }
 };
 
 bool has_eno(const Frame& f) {
@@ -83,7 +83,7 @@ TEST_P(PolicyFamily, ThirdAckIsTheActiveOpenersFirstNonSyn) {
   const Flow flow{GetParam()};
   one(p, flow.syn(), Direction::AtoB);
   one(p, flow.syn_ack(), Direction::BtoA);
-  EXPECT_TRUE(has_eno(one(p, flow.seg(kTcpAck, true), Direction::BtoA)));  // the passive side's ACK
+  EXPECT_TRUE(has_eno(one(p, flow.seg(kAck, true), Direction::BtoA)));  // the passive side's ACK
   EXPECT_FALSE(has_eno(one(p, flow.ack(), Direction::AtoB)));
   EXPECT_EQ(p.counters().eno_stripped, 1u);
   // A new SYN on the same 4-tuple (a new connection) is tracked again.

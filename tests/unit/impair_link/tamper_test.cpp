@@ -80,7 +80,7 @@ TEST(StripEno, MatchesTheGoldenIpv4Frame) {
 
 TEST_P(EachFamily, StripEnoOverwritesEveryEnoOptionWithNops) {
   SegmentSpec s = spec();
-  s.flags = kTcpSyn | kTcpAck;
+  s.flags = kSyn | kAck;
   s.tcp_options = eno_option({0x01, 0x21});   // 4 bytes
   const Bytes mss{2, 4, 5, 0xb4};
   s.tcp_options.insert(s.tcp_options.end(), mss.begin(), mss.end());
@@ -119,7 +119,7 @@ TEST_P(EachFamily, StripEnoLeavesAMalformedOptionListAlone) {
 std::pair<AlterResult, Bytes> alter(bool v6, std::initializer_list<uint8_t> contents) {
   SegmentSpec s;
   s.v6 = v6;
-  s.flags = kTcpSyn;
+  s.flags = kSyn;
   s.tcp_options = eno_option(contents);
   Frame f = build_frame(s);
   const Frame before = f;
@@ -152,7 +152,7 @@ TEST_P(EachFamily, AlterEnoIgnoresMalformedOrMissingEno) {
   EXPECT_EQ(alter(GetParam(), {0x21, 0x85, 0xa2, 1}).first, AlterResult::NotApplicable);  // length overruns
   EXPECT_EQ(alter(GetParam(), {}).first, AlterResult::NotApplicable);  // no suboptions
   SegmentSpec s = spec();
-  s.flags = kTcpSyn;
+  s.flags = kSyn;
   Frame f = build_frame(s);
   EXPECT_EQ(alter_eno_tep(f), AlterResult::NotApplicable);
 }
@@ -209,7 +209,7 @@ TEST(Resegment, MatchesTheGoldenIpv6Halves) {
 
 TEST_P(EachFamily, ResegmentSplitsPayloadSeqAndFlags) {
   SegmentSpec s = spec();
-  s.flags = kTcpAck | kTcpPsh | kTcpFin;
+  s.flags = kAck | kPsh | kFin;
   s.seq = 0xfffffffe;  // the second half's seq wraps
   s.tcp_options = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2};  // timestamps, copied to both
   s.payload = text("hello!!");
@@ -234,7 +234,7 @@ TEST_P(EachFamily, ResegmentSplitsPayloadSeqAndFlags) {
 
 TEST_P(EachFamily, ResegmentKeepsUrgOnlyWhereThePointerReaches) {
   SegmentSpec s = spec();
-  s.flags = kTcpAck | kTcpUrg;
+  s.flags = kAck | kUrg;
   s.payload = text("abcdef");
   s.urgent = 2;  // inside the first half (3 bytes)
   auto halves = resegment(build_frame(s));
@@ -253,7 +253,7 @@ TEST_P(EachFamily, ResegmentRefusesSynAndTinySegments) {
   s.payload = text("a");
   EXPECT_FALSE(resegment(build_frame(s)));
   s.payload = text("ab");
-  s.flags = kTcpSyn;
+  s.flags = kSyn;
   EXPECT_FALSE(resegment(build_frame(s)));
 }
 
@@ -274,7 +274,7 @@ void expect_untouched(const Frame& f) {
 // under ASan this also shows no read past the (exactly sized) vector.
 TEST_P(EachFamily, TruncatedFramesAreLeftUntouched) {
   SegmentSpec s = spec();
-  s.flags = kTcpSyn;
+  s.flags = kSyn;
   s.tcp_options = eno_option({0x21, 0x23});
   s.payload = text("data");
   const Frame full = build_frame(s);
