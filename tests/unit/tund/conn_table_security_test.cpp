@@ -146,6 +146,31 @@ TEST_F(ConnTableSecurityTest, RequiredModeAgainstAPlainPeerFailsWithEconnrefused
   EXPECT_EQ(a_.stats().eno_required_failures, 1u);
 }
 
+TEST_F(ConnTableSecurityTest, AppAwareBitsTravelAndMandatoryModeNeedsThePeers) {  // ENO-5
+  pc::EnoOptions aware;
+  aware.app_aware = true;
+  listen_on_b(aware);
+  pc::Connect req = connect_to(kPort);
+  req.options.app_aware = true;
+  req.options.app_aware_mandatory = true;
+  ASSERT_TRUE(connect_and_wait(req));
+  const auto& a = events_a_.results.back().security;
+  EXPECT_TRUE(a.encrypted);
+  EXPECT_EQ(a.self_gopt & 0x02, 0x02);  // TCP_ENO_SELF_GOPT a bit
+  EXPECT_EQ(a.peer_gopt & 0x02, 0x02);  // TCP_ENO_PEER_GOPT: B set a = 1
+  EXPECT_EQ(events_b_.incoming.back().first.security.peer_gopt & 0x02, 0x02);
+}
+
+TEST_F(ConnTableSecurityTest, MandatoryAppAwareFallsBackWhenThePeerIsNotAware) {  // ENO-5
+  listen_on_b();
+  pc::Connect req = connect_to(kPort);
+  req.options.app_aware_mandatory = true;
+  ASSERT_TRUE(connect_and_wait(req));
+  EXPECT_FALSE(events_a_.results.back().security.encrypted);
+  EXPECT_FALSE(events_b_.incoming.back().first.security.encrypted);
+  EXPECT_EQ(a_.stats().plain, 1u);
+}
+
 TEST_F(ConnTableSecurityTest, SecondConnectionToThePeerResumes) {  // TC-16, TC-24
   listen_on_b();
   auto first = connect_and_wait(connect_to(kPort));
