@@ -3,13 +3,19 @@
 namespace proto::tcpinc {
 
 SecureConnectionFactory::SecureConnectionFactory(const Config& cfg, crypto::RandomSource& rng,
-                                                 tcpcrypt::SessionCache* cache)
-    : cfg_(cfg), isn_secret_(cfg.tcp.isn_secret), rng_(&rng), cache_(cache) {
+                                                 tcpcrypt::SessionCache* cache,
+                                                 std::function<bool()> randomness_ready)
+    : cfg_(cfg),
+      isn_secret_(cfg.tcp.isn_secret),
+      rng_(&rng),
+      cache_(cache),
+      randomness_ready_(std::move(randomness_ready)) {
   cfg_.tcp.isn_secret = {};
 }
 
 Config SecureConnectionFactory::with_secret(Config c) const {
   c.tcp.isn_secret = isn_secret_.view();
+  if (randomness_ready_) c.randomness_ready = randomness_ready_();
   return c;
 }
 
@@ -34,7 +40,7 @@ void SecureConnectionFactory::set_listen_config(uint16_t port, const Config& cfg
 SecureEndpoint::SecureEndpoint(const SecureEndpointConfig& cfg, crypto::RandomSource& rng,
                                tcpcrypt::SessionCache* cache)
     : BasicEndpoint({cfg.max_connections, cfg.max_pending_resets},
-                    SecureConnectionFactory(cfg.connection, rng, cache)) {}
+                    SecureConnectionFactory(cfg.connection, rng, cache, cfg.randomness_ready)) {}
 
 Result<ConnectionId> SecureEndpoint::connect(const tcp::FourTuple& tuple, Instant now) {
   return connect(tuple, factory().config(), now);

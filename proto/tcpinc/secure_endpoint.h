@@ -11,6 +11,7 @@
 // keyed by peer IP address) are borrowed and must outlive the endpoint.
 #pragma once
 
+#include <functional>
 #include <map>
 
 #include "crypto/random.h"
@@ -26,6 +27,10 @@ struct SecureEndpointConfig {
   Config connection;  // for every connection; its tcp.isn_secret is copied and kept
   size_t max_connections = 4096;
   size_t max_pending_resets = 64;
+  // ENO-28: asked at every open; its answer replaces Config::randomness_ready, so a
+  // listener started before the RNG was seeded negotiates once it is (tund passes
+  // crypto::system_random_ready). Empty: Config::randomness_ready as given.
+  std::function<bool()> randomness_ready;
 };
 
 // SecureEndpoint's BasicEndpoint factory: SecureConnections that share the endpoint's ISN
@@ -33,7 +38,7 @@ struct SecureEndpointConfig {
 class SecureConnectionFactory {
  public:
   SecureConnectionFactory(const Config& cfg, crypto::RandomSource& rng,
-                          tcpcrypt::SessionCache* cache);
+                          tcpcrypt::SessionCache* cache, std::function<bool()> randomness_ready = {});
 
   // Active open with `cfg`, whose tcp.isn_secret is replaced by the endpoint's.
   SecureConnection connect(const tcp::FourTuple& tuple, const Config& cfg, Instant now) const;
@@ -45,13 +50,14 @@ class SecureConnectionFactory {
   void clear_listen_config(uint16_t port) { listen_cfgs_.erase(port); }
 
  private:
-  Config with_secret(Config c) const;
+  Config with_secret(Config c) const;  // and the randomness probe's answer
 
   Config cfg_;
   std::map<uint16_t, Config> listen_cfgs_;  // isn_secret cleared, as cfg_'s
   crypto::SecretBytes isn_secret_;
   crypto::RandomSource* rng_;
   tcpcrypt::SessionCache* cache_;
+  std::function<bool()> randomness_ready_;
 };
 
 class SecureEndpoint : public tcp::BasicEndpoint<SecureConnection, SecureConnectionFactory> {

@@ -28,7 +28,7 @@ TcpStackConfig stack_config(const ConnTableConfig& c, proto::ByteView isn_secret
   conn.tcp.mss = uint16_t(std::max(c.mtu, kMinMtu) - kIpv6TcpHeaders);
   conn.tcp.syn_retries = c.syn_retries;
   conn.tcp.isn_secret = isn_secret;
-  conn.randomness_ready = crypto::system_random_ready();
+  s.endpoint.randomness_ready = crypto::system_random_ready;  // ENO-28, asked at every open
   s.endpoint.max_connections = c.max_connections;
   s.cache = c.resumption_cache;
   if (!s.cache) conn.session.no_caching = true;  // no state about peers at all

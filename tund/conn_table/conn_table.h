@@ -63,8 +63,8 @@ struct ConnTableConfig {
   size_t max_connections = 4096;
   unsigned syn_retries = 6;
   // ENO/tcpcrypt defaults of every connection (mode, TEPs, AEADs, key update); a client's
-  // EnoOptions override them per connection (security.h). Its tcp.mss, syn_retries,
-  // isn_secret and randomness_ready are set by the table.
+  // EnoOptions override them per connection (security.h). Its tcp.mss, syn_retries and
+  // isn_secret are set by the table; randomness_ready is asked at every open (ENO-28).
   proto::tcpinc::Config security;
   std::optional<proto::tcpcrypt::CacheConfig> resumption_cache;  // nullopt: resumption off
   // Listener routing rules (Routing::add_listener/remove_listener in tund).
@@ -194,7 +194,7 @@ class ConnTable final : public PacketHandler, public control::ControlBackend {
   // control_ops.cpp helpers.
   std::optional<proto::ip::IpAddress> local_address_for(const proto::ip::IpAddress& dst) const;
   bool full() const;
-  // The connection settings for a client's wishes (fresh RNG readiness, ENO-28).
+  // The connection settings for a client's wishes (the endpoint adds RNG readiness, ENO-28).
   tl::expected<proto::tcpinc::Config, proto::control::ConnError> connection_config(
       const proto::control::EnoOptions& wish, bool passive) const;
   void release_listener_connection(uint64_t listener);

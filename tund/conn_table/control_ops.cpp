@@ -29,9 +29,7 @@ tl::unexpected<ConnError> refuse(ConnError e) { return tl::unexpected(e); }
 
 tl::expected<proto::tcpinc::Config, ConnError> ConnTable::connection_config(const pc::EnoOptions& wish,
                                                                            bool passive) const {
-  proto::tcpinc::Config base = stack_.defaults();
-  base.randomness_ready = crypto::system_random_ready();  // ENO-28: no ENO before the RNG is seeded
-  return apply_eno_options(std::move(base), wish, passive);
+  return apply_eno_options(stack_.defaults(), wish, passive);
 }
 
 bool ConnTable::full() const { return conns_.size() + listeners_.size() >= config_.max_connections; }

@@ -21,6 +21,20 @@ SecureEndpointConfig config(ByteView secret) {
   return c;
 }
 
+// Delivers everything both endpoints send until quiet (perfect network, no timers).
+void exchange(SecureEndpoint& a, SecureEndpoint& b, Instant now) {
+  Bytes buf(tcp::kMaxHeaderLen + 65535);
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (auto [from, to] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+      while (auto t = from->poll_transmit(now, buf)) {
+        to->on_segment(ByteView(buf).first(t->len), t->src, t->dst, now);
+        moved = true;
+      }
+    }
+  }
+}
+
 struct Hosts {
   crypto::DeterministicRandom rng_c{11}, rng_s{12};
   tcpcrypt::SessionCache cache_c, cache_s;
@@ -28,19 +42,7 @@ struct Hosts {
   SecureEndpoint server{config(kSecretS), rng_s, &cache_s};
   Instant now{5'000'000};
 
-  // Delivers everything both sides send until quiet (perfect network, no timers).
-  void run() {
-    Bytes buf(tcp::kMaxHeaderLen + 65535);
-    for (bool moved = true; moved;) {
-      moved = false;
-      for (auto [from, to] : {std::pair{&client, &server}, std::pair{&server, &client}}) {
-        while (auto t = from->poll_transmit(now, buf)) {
-          to->on_segment(ByteView(buf).first(t->len), t->src, t->dst, now);
-          moved = true;
-        }
-      }
-    }
-  }
+  void run() { exchange(client, server, now); }
 };
 
 // Two connections to the same peer through the endpoints: the first is fresh, the second
@@ -85,6 +87,33 @@ TEST(SecureEndpoint, NoListenerAnswersWithReset) {
   EXPECT_EQ(h.server.stats().bad_segments, 1u);
   h.client.remove(*id);
   EXPECT_EQ(h.client.size(), 0u);
+}
+
+// ENO-28: the endpoint asks its randomness probe at every open, so a listener that started
+// before the RNG was seeded sends no ENO option then, and negotiates once the probe says yes.
+TEST(SecureEndpoint, RandomnessProbeIsAskedAtEveryOpen) {  // ENO-28, TC-49
+  bool ready = false;
+  crypto::DeterministicRandom rng_c{21}, rng_s{22};
+  SecureEndpointConfig server_cfg = config(kSecretS);
+  server_cfg.randomness_ready = [&ready] { return ready; };
+  SecureEndpoint client{config(kSecretC), rng_c, nullptr};
+  SecureEndpoint server{server_cfg, rng_s, nullptr};
+  server.listen(443);
+  const Instant now{5'000'000};
+  auto open = [&](uint16_t port) -> SecureConnection* {
+    auto id = client.connect(tcp::FourTuple{kClient, port, kServer, 443}, now);
+    if (!id) return nullptr;
+    exchange(client, server, now);
+    return client.get(*id);
+  };
+  SecureConnection* before = open(40011);
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->protection(), Protection::Plain);
+  EXPECT_EQ(before->disable_reason(), eno::DisableReason::MissingOption);
+  ready = true;
+  SecureConnection* after = open(40012);
+  ASSERT_TRUE(after);
+  EXPECT_TRUE(after->encrypted());
 }
 
 }  // namespace
