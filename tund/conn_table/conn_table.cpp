@@ -201,7 +201,8 @@ void ConnTable::process_events(Managed& m, Instant now) {
 
 void ConnTable::on_connected(Managed& m, Instant now) {
   const auto* c = tcp(m);
-  const pc::SecurityInfo security = c ? security_info(*c) : pc::SecurityInfo{};
+  if (!c) return;  // Connected comes from a live connection; nothing to deliver otherwise
+  const pc::SecurityInfo security = security_info(*c);
   if (m.active) {
     if (!m.carrier || !control::open_gate(m.carrier->fd(), m.filler)) {
       app_gone(m, now);  // the app closed its end while connecting

@@ -194,9 +194,6 @@ class ConnTable final : public PacketHandler, public control::ControlBackend {
   // control_ops.cpp helpers.
   std::optional<proto::ip::IpAddress> local_address_for(const proto::ip::IpAddress& dst) const;
   bool full() const;
-  // The connection settings for a client's wishes (the endpoint adds RNG readiness, ENO-28).
-  tl::expected<proto::tcpinc::Config, proto::control::ConnError> connection_config(
-      const proto::control::EnoOptions& wish, bool passive) const;
   void release_listener_connection(uint64_t listener);
   // An active open's explicit local port (connect with Connect::local): reserved in the
   // ephemeral range, or else given its own inbound routing rule (own_rule = true).

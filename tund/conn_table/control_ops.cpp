@@ -27,11 +27,6 @@ tl::unexpected<ConnError> refuse(ConnError e) { return tl::unexpected(e); }
 
 }  // namespace
 
-tl::expected<proto::tcpinc::Config, ConnError> ConnTable::connection_config(const pc::EnoOptions& wish,
-                                                                           bool passive) const {
-  return apply_eno_options(stack_.defaults(), wish, passive);
-}
-
 bool ConnTable::full() const { return conns_.size() + listeners_.size() >= config_.max_connections; }
 
 std::optional<proto::ip::IpAddress> ConnTable::local_address_for(const proto::ip::IpAddress& dst) const {
@@ -66,7 +61,7 @@ Outcome<control::ConnectGrant> ConnTable::connect(const ClientContext& client, c
     local = local_address_for(req.destination.addr);
   }
   if (!local || local->family() != req.destination.addr.family()) return refuse(ConnError::NetUnreachable);
-  auto cfg = connection_config(req.options, false);
+  auto cfg = apply_eno_options(stack_.defaults(), req.options, false);
   if (!cfg) return refuse(cfg.error());
   std::optional<uint16_t> port;
   bool own_rule = false;
@@ -129,7 +124,7 @@ Outcome<control::ListenGrant> ConnTable::listen(const ClientContext& client, con
   if (!is_unspecified(req.local.addr) &&
       std::find(config_.addresses.begin(), config_.addresses.end(), req.local.addr) == config_.addresses.end())
     return refuse(ConnError::AddressNotAvailable);
-  auto cfg = connection_config(req.options, true);
+  auto cfg = apply_eno_options(stack_.defaults(), req.options, true);
   if (!cfg) return refuse(cfg.error());
   const uint16_t port = req.local.port;
   if (ports_.in_range(port)) return refuse(ConnError::AddressInUse);
